@@ -1,0 +1,78 @@
+"""What a check gets besides the learner's module: reference, seeds, reporting, paths."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import random
+import sys
+from dataclasses import dataclass, field
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from homl_tui import report
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a Python file as a module named ``name`` (registered in ``sys.modules``)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def quietly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn`` with its prints and report events hidden (for reference solutions)."""
+    with contextlib.redirect_stdout(io.StringIO()), report.muted():
+        return fn(*args, **kwargs)
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python's, NumPy's and (if it is imported) torch's random generators."""
+    random.seed(seed)
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed(seed % (2**32))
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+
+
+@dataclass
+class CheckContext:
+    """Passed to ``check(learner, ctx)``."""
+
+    exercise_dir: Path
+    data_dir: Path
+    seed: int = 0
+    device: str = "cpu"
+    _reference: ModuleType | None = field(default=None, repr=False)
+
+    @property
+    def reference(self) -> ModuleType:
+        """The reference solution, loaded on first use."""
+        if self._reference is None:
+            self._reference = quietly(load_module, self.exercise_dir / "solution.py",
+                                      "_homl_reference")
+        return self._reference
+
+    def reseed(self, seed: int | None = None) -> None:
+        """Reset every random generator (before each training run a check makes)."""
+        seed_everything(self.seed if seed is None else seed)
+
+    def rng(self, offset: int = 0) -> Any:
+        """A NumPy ``Generator`` seeded from the exercise seed plus ``offset``."""
+        import numpy as np
+
+        return np.random.default_rng(self.seed + offset)
+
+    @property
+    def report(self) -> ModuleType:
+        """The :mod:`homl_tui.report` module, for plots and metrics sent by the check."""
+        return report

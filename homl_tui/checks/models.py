@@ -1,0 +1,52 @@
+"""Checks on trained models and training curves: thresholds on held-out quality."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from homl_tui.checks.errors import fail
+
+
+def expect_at_least(name: str, value: float, threshold: float, advice: str = "") -> None:
+    """FAIL unless ``value >= threshold``, e.g. accuracy on held-out data."""
+    value = float(value)
+    if math.isnan(value):
+        fail(f"{name} is NaN. " + (advice or "Training diverged: try a smaller learning rate."))
+    if value < threshold:
+        fail(f"{name} is {value:.4g}; it needs to be at least {threshold:.4g}."
+             + (f" {advice}" if advice else ""))
+
+
+def expect_at_most(name: str, value: float, threshold: float, advice: str = "") -> None:
+    """FAIL unless ``value <= threshold``, e.g. a loss or an error."""
+    value = float(value)
+    if math.isnan(value):
+        fail(f"{name} is NaN. " + (advice or "Training diverged: try a smaller learning rate."))
+    if value > threshold:
+        fail(f"{name} is {value:.4g}; it needs to be at most {threshold:.4g}."
+             + (f" {advice}" if advice else ""))
+
+
+def expect_decreasing(name: str, losses: Sequence[float], *, window: int = 5) -> None:
+    """FAIL if a loss curve is empty, NaN, blows up or does not go down.
+
+    Compares the mean of the first ``window`` values with the last ``window``.
+    The messages name the likely cause (learning rate too high, no update).
+    """
+    values = [float(v) for v in losses]
+    if not values:
+        fail(f"`{name}` is empty: record the loss at every step.")
+    first_bad = next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
+    if first_bad is not None:
+        fail(f"`{name}` became NaN or infinite at step {first_bad}: the loss diverged. "
+             "This is the classic sign of a learning rate that is too high.")
+    w = max(1, min(window, len(values) // 2 or 1))
+    start = sum(values[:w]) / w
+    end = sum(values[-w:]) / w
+    if end > start * 10 and end > 1.0:
+        fail(f"`{name}` grew from about {start:.3g} to {end:.3g}: the loss diverged. "
+             "A learning rate that is too high makes each step overshoot.")
+    if not end < start:
+        fail(f"`{name}` did not go down (about {start:.3g} at the start, {end:.3g} at the end). "
+             "Are the parameters updated at every step, and the gradients zeroed?")

@@ -1,0 +1,321 @@
+"""The ``homl-tui`` command: the TUI by default, headless subcommands for scripts and CI.
+
+    homl-tui                         open the app
+    homl-tui list [--json]           lessons and exercises with status and file paths
+    homl-tui check [LESSON[/EX]]     check the learner's workspace (--solutions: the references)
+    homl-tui lint [LESSON[/EX]]      validate lessons: starters fail, solutions pass, mutants fail
+    homl-tui run LESSON/EX           run the learner's file, streaming its output
+
+Exit status: 0 when everything passed, 1 when something did not, 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from homl_tui import __version__
+from homl_tui.paths import data_paths, default_lessons_dir
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", metavar="DIR",
+                        help="where progress and your exercise files live "
+                             "(default: $HOML_TUI_HOME or the user data folder)")
+    common.add_argument("--lessons", metavar="DIR", help="the lessons folder (default: bundled)")
+    common.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto",
+                        help="compute device for runs (default: auto = CUDA, MPS, then CPU)")
+    parser = argparse.ArgumentParser(
+        prog="homl-tui", parents=[common],
+        description="Learn machine learning by doing, in the terminal.")
+    parser.add_argument("--version", action="version", version=f"homl-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p_list = sub.add_parser("list", parents=[common], help="list lessons and exercises")
+    p_list.add_argument("--json", action="store_true", help="machine-readable output")
+
+    for name, text in (("check", "check your exercise files (or the reference solutions)"),
+                       ("lint", "validate lessons: starters fail, solutions pass, mutants fail")):
+        p = sub.add_parser(name, parents=[common], help=text)
+        p.add_argument("target", nargs="?", metavar="LESSON[/EXERCISE]")
+        p.add_argument("--jobs", "-j", type=int, default=0,
+                       help="runs at a time (default: number of cores)")
+        p.add_argument("--junit-xml", metavar="PATH", help="also write a JUnit XML report")
+        if name == "check":
+            p.add_argument("--solutions", action="store_true",
+                           help="check the reference solutions instead of your files")
+
+    p_run = sub.add_parser("run", parents=[common], help="run your exercise file")
+    p_run.add_argument("target", metavar="LESSON/EXERCISE")
+    p_run.add_argument("--solution", action="store_true", help="run the reference solution")
+    return parser
+
+
+def _course(args: argparse.Namespace):
+    from homl_tui.course import load_course
+
+    root = Path(args.lessons).resolve() if args.lessons else default_lessons_dir()
+    return load_course(root)
+
+
+def _report_problems(course, out: TextIO) -> None:
+    for problem in course.problems:
+        print(f"warning: lesson skipped or incomplete: {problem}", file=out)
+
+
+def _open_store(args: argparse.Namespace, err: TextIO):
+    from homl_tui.store import Store, StoreError
+
+    paths = data_paths(args.data_dir)
+    try:
+        store = Store(paths.db)
+    except StoreError as exc:
+        print(f"note: progress will not be saved: {exc}", file=err)
+        return None
+    if store.notice:
+        print(f"note: {store.notice}", file=err)
+    return store
+
+
+def _status(progress) -> str:
+    if progress is None or not progress.last_outcome:
+        return "not started"
+    if progress.passed:
+        return "passed"
+    return progress.last_outcome.lower().replace("_", " ")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from homl_tui.store import Workspace
+
+    course = _course(args)
+    paths = data_paths(args.data_dir)
+    store = _open_store(args, sys.stderr)
+    progress = store.all_progress() if store else {}
+    workspace = Workspace(paths.workspace)
+    if args.json:
+        data = [{
+            "id": lesson.id, "title": lesson.title, "part": lesson.part,
+            "chapter": lesson.chapter, "order": lesson.order,
+            "exercises": [{
+                "id": ex.id, "title": ex.title, "status": _status(progress.get(ex.key)),
+                "path": str(workspace.path(ex)),
+            } for ex in lesson.exercises],
+        } for lesson in course.lessons]
+        json.dump({"lessons": data, "problems": [str(p) for p in course.problems]},
+                  sys.stdout, indent=2)
+        print()
+        return 0
+    _report_problems(course, sys.stderr)
+    part = None
+    for lesson in course.lessons:
+        if lesson.part != part:
+            part = lesson.part
+            print(course.parts.get(part, f"Part {part}"))
+        print(f"  {lesson.id:<28} {lesson.title}  [{lesson.chapter}]")
+        for ex in lesson.exercises:
+            print(f"    {lesson.id}/{ex.id:<28} {_status(progress.get(ex.key)):<14} {ex.title}")
+    return 0
+
+
+class _Printer:
+    """Plain lines when stdout is not a terminal; Rich colours when it is."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.console = None
+        if stream.isatty() and not os.environ.get("NO_COLOR"):
+            from rich.console import Console
+
+            self.console = Console(file=stream, highlight=False)
+
+    def line(self, status: str, name: str, message: str = "", seconds: float | None = None) -> None:
+        timing = f" ({seconds:.1f} s)" if seconds is not None else ""
+        if self.console is None:
+            text = f"{status:<13} {name}{timing}"
+            if message:
+                text += f"  {message}"
+            print(text, file=self.stream, flush=True)
+            return
+        colour = {"PASS": "green", "OK": "green"}.get(status, "red")
+        if status == "NOT_ATTEMPTED":
+            colour = "yellow"
+        from rich.markup import escape
+
+        self.console.print(f"[bold {colour}]{status:<13}[/] {escape(name)}[dim]{timing}[/]"
+                           + (f"  {escape(message)}" if message else ""))
+
+
+def _jobs_count(requested: int) -> int:
+    return requested if requested > 0 else max(1, os.cpu_count() or 1)
+
+
+def _threads(parallel: int) -> int:
+    return max(1, (os.cpu_count() or 1) // parallel)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from homl_tui import grading
+    from homl_tui.store import Workspace
+
+    course = _course(args)
+    _report_problems(course, sys.stderr)
+    try:
+        exercises = course.select(args.target)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    if not exercises:
+        print("error: no exercises to check", file=sys.stderr)
+        return 2
+    parallel = _jobs_count(args.jobs)
+    data_dir = grading.project_data_dir(course)
+    store = None
+    jobs = []
+    if args.solutions:
+        for ex in exercises:
+            jobs.append(grading.Job(ex, "solution", grading.spec_for(
+                ex, ex.solution, data_dir=data_dir, device=args.device,
+                threads=_threads(parallel))))
+    else:
+        paths = data_paths(args.data_dir)
+        workspace = Workspace(paths.workspace)
+        store = _open_store(args, sys.stderr)
+        for ex in exercises:
+            try:
+                target = workspace.ensure(ex)
+            except OSError as exc:
+                print(f"warning: cannot create {workspace.path(ex)}: {exc}", file=sys.stderr)
+                target = ex.starter
+            jobs.append(grading.Job(ex, "workspace", grading.spec_for(
+                ex, target, data_dir=data_dir, device=args.device, threads=_threads(parallel))))
+    printer = _Printer(sys.stdout)
+
+    def done(job: grading.Job) -> None:
+        result = job.result
+        assert result is not None and result.outcome is not None
+        printer.line(result.outcome.value, job.exercise.key,
+                     "" if result.passed else result.message, result.duration_s)
+        if result.details and not result.passed and not args.solutions:
+            for line in result.details.splitlines():
+                print(f"    {line}", file=sys.stdout)
+        if store is not None:
+            try:
+                store.record_attempt(job.exercise.key, result.outcome.value, result.message,
+                                     grading.code_hash(Path(job.spec.target)), result.duration_s)
+            except Exception as exc:  # noqa: BLE001 - progress is best effort, results still print
+                print(f"note: progress not saved: {exc}", file=sys.stderr)
+
+    grading.run_jobs(jobs, parallel, done)
+    passed = sum(1 for job in jobs if job.result and job.result.passed)
+    failed = len(jobs) - passed
+    print(f"{passed} passed, {failed} failed", flush=True)
+    if args.junit_xml:
+        from homl_tui.junit import write_junit
+
+        write_junit(Path(args.junit_xml), "homl-tui check", jobs)
+    return 0 if failed == 0 else 1
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from homl_tui import grading
+
+    course = _course(args)
+    findings: list[grading.LintFinding] = [
+        grading.LintFinding(str(p.path), f"[{p.field}] {p.message}" if p.field else p.message)
+        for p in course.problems
+    ]
+    try:
+        exercises = course.select(args.target)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    lesson_ids = {ex.lesson_id for ex in exercises}
+    for lesson in course.lessons:
+        if lesson.id in lesson_ids or not args.target:
+            findings.extend(grading.static_lint(lesson))
+    parallel = _jobs_count(args.jobs)
+    jobs = grading.lint_jobs(exercises, grading.project_data_dir(course), _threads(parallel))
+    printer = _Printer(sys.stdout)
+
+    def done(job: grading.Job) -> None:
+        finding = grading.judge_lint_job(job)
+        assert job.result is not None
+        outcome = job.result.outcome.value if job.result.outcome else "?"
+        if finding:
+            findings.append(finding)
+            printer.line("BAD", f"{job.exercise.key} {job.role}", finding.message,
+                         job.result.duration_s)
+        else:
+            printer.line("OK", f"{job.exercise.key} {job.role} -> {outcome}", "",
+                         job.result.duration_s)
+
+    grading.run_jobs(jobs, parallel, done)
+    for finding in findings:
+        print(f"problem: {finding.where}: {finding.message}", file=sys.stderr)
+    good = len(jobs) - sum(1 for j in jobs if grading.judge_lint_job(j))
+    print(f"{good} passed, {len(findings)} failed", flush=True)
+    if args.junit_xml:
+        from homl_tui.junit import write_junit
+
+        write_junit(Path(args.junit_xml), "homl-tui lint", jobs, grading.judge_lint_job)
+    return 0 if not findings else 1
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from homl_tui import grading
+    from homl_tui.store import Workspace
+
+    course = _course(args)
+    try:
+        exercises = course.select(args.target)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    if len(exercises) != 1:
+        print("error: name one exercise as LESSON/EXERCISE", file=sys.stderr)
+        return 2
+    ex = exercises[0]
+    target = ex.solution if args.solution else Workspace(data_paths(args.data_dir).workspace).ensure(ex)
+    spec = grading.spec_for(ex, target, "run", data_dir=grading.project_data_dir(course),
+                            device=args.device)
+
+    def show(event):
+        kind = event["kind"]
+        if kind in ("stdout", "stderr"):
+            stream = sys.stdout if kind == "stdout" else sys.stderr
+            stream.write(event["text"])
+            stream.flush()
+        elif kind == "metric":
+            values = " ".join(f"{k}={v:.4g}" for k, v in event["values"].items())
+            print(f"[step {event['step']}] {values}", flush=True)
+
+    result = grading.run_spec(spec, show)
+    print(f"{result.status}: {result.message} ({result.duration_s:.1f} s)", file=sys.stderr)
+    return 0 if result.status == "ok" else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.data_dir:
+        os.environ["HOML_TUI_HOME"] = str(Path(args.data_dir).expanduser().resolve())
+    try:
+        if args.command == "list":
+            return cmd_list(args)
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "lint":
+            return cmd_lint(args)
+        if args.command == "run":
+            return cmd_run(args)
+        from homl_tui.ui.launch import launch
+
+        return launch(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,203 @@
+"""Discover lessons under a folder and validate their manifests.
+
+A lesson is a folder ``lessons/NN_slug/`` holding ``lesson.toml`` (the
+manifest), its Markdown text and an ``exercises/`` folder. A lesson that fails
+validation is reported as a :class:`Problem` naming the file and the field, and
+skipped; the other lessons still load.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from homl_tui.course.model import Budget, Course, Exercise, Lesson, Mutant, Problem
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+DEFAULT_PARTS = {
+    1: "Part I · The fundamentals of machine learning (scikit-learn)",
+    2: "Part II · Neural networks and deep learning (PyTorch)",
+}
+MIN_HINTS = 3
+KNOWN_FRAMEWORKS = {"numpy", "torch", "sklearn", "gymnasium", "pandas", "transformers"}
+
+
+class ManifestError(Exception):
+    """A manifest field is missing or has the wrong type."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
+         default: Any = ...) -> Any:
+    field = f"{where}.{key}" if where else key
+    if key not in table:
+        if default is ...:
+            raise ManifestError(field, "is required")
+        return default
+    value = table[key]
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ManifestError(field, f"must be a {names}, not {type(value).__name__}")
+    return value
+
+
+def _str_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    values = _get(table, key, list, where, [])
+    field = f"{where}.{key}" if where else key
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        raise ManifestError(field, "must be a list of non-empty strings")
+    return tuple(values)
+
+
+def _budget(table: dict[str, Any], where: str, base: Budget) -> Budget:
+    timeout = _get(table, "timeout_s", float, where, base.timeout_s)
+    memory = _get(table, "memory_mb", int, where, base.memory_mb)
+    if timeout <= 0:
+        raise ManifestError(f"{where}.timeout_s", "must be positive")
+    if memory < 64:
+        raise ManifestError(f"{where}.memory_mb", "must be at least 64")
+    return Budget(timeout_s=timeout, memory_mb=memory)
+
+
+def _exercise(raw: Any, index: int, lesson_id: str, lesson_dir: Path, base: Budget) -> Exercise:
+    where = f"exercises[{index}]"
+    if not isinstance(raw, dict):
+        raise ManifestError(where, "must be a table")
+    ex_id = _get(raw, "id", str, where)
+    if not ID_RE.match(ex_id):
+        raise ManifestError(f"{where}.id", "must be lower-case letters, digits, _ or -")
+    where = f"exercises.{ex_id}"
+    directory = lesson_dir / _get(raw, "dir", str, where, f"exercises/{ex_id}")
+    for name in ("starter.py", "solution.py", "check.py"):
+        if not (directory / name).is_file():
+            raise ManifestError(f"{where}.dir", f"{directory / name} does not exist")
+    hints = _str_list(raw, "hints", where)
+    if len(hints) < MIN_HINTS:
+        raise ManifestError(f"{where}.hints", f"needs at least {MIN_HINTS} hints, has {len(hints)}")
+    mutants = []
+    for m_index, m_raw in enumerate(_get(raw, "mutants", list, where, [])):
+        m_where = f"{where}.mutants[{m_index}]"
+        if not isinstance(m_raw, dict):
+            raise ManifestError(m_where, "must be a table with file and expect")
+        path = directory / _get(m_raw, "file", str, m_where)
+        if not path.is_file():
+            raise ManifestError(f"{m_where}.file", f"{path} does not exist")
+        expect = _get(m_raw, "expect", str, m_where)
+        if not expect.strip():
+            raise ManifestError(f"{m_where}.expect", "must not be empty")
+        mutants.append(Mutant(path=path, expect=expect))
+    frameworks = _str_list(raw, "frameworks", where)
+    unknown = set(frameworks) - KNOWN_FRAMEWORKS
+    if unknown:
+        raise ManifestError(f"{where}.frameworks", f"unknown: {', '.join(sorted(unknown))}")
+    return Exercise(
+        id=ex_id,
+        lesson_id=lesson_id,
+        title=_get(raw, "title", str, where),
+        prompt=_get(raw, "prompt", str, where, ""),
+        directory=directory,
+        hints=hints,
+        mutants=tuple(mutants),
+        budget=_budget(raw, where, base),
+        frameworks=frameworks,
+        seed=_get(raw, "seed", int, where, 0),
+    )
+
+
+def load_lesson(directory: Path) -> Lesson:
+    """Load one lesson folder. Raises :class:`ManifestError` or ``OSError``."""
+    manifest = directory / "lesson.toml"
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError("", f"is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ManifestError("", "is not UTF-8 text") from None
+    lesson_id = _get(data, "id", str, "")
+    if not ID_RE.match(lesson_id):
+        raise ManifestError("id", "must be lower-case letters, digits, _ or -")
+    part = _get(data, "part", int, "")
+    if part < 1:
+        raise ManifestError("part", "must be 1 or more")
+    text_file = directory / _get(data, "text", str, "", "lesson.md")
+    if not text_file.is_file():
+        raise ManifestError("text", f"{text_file} does not exist")
+    base = _budget(_get(data, "budget", dict, "", {}), "budget", Budget())
+    raw_exercises = _get(data, "exercises", list, "", [])
+    exercises = tuple(
+        _exercise(raw, i, lesson_id, directory, base) for i, raw in enumerate(raw_exercises)
+    )
+    ids = [e.id for e in exercises]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    if duplicates:
+        raise ManifestError("exercises", f"duplicate exercise ids: {', '.join(sorted(duplicates))}")
+    return Lesson(
+        id=lesson_id,
+        title=_get(data, "title", str, ""),
+        part=part,
+        chapter=_get(data, "chapter", str, ""),
+        order=_get(data, "order", int, ""),
+        directory=directory,
+        text=text_file.read_text(encoding="utf-8"),
+        summary=_get(data, "summary", str, "", ""),
+        prerequisites=_str_list(data, "prerequisites", ""),
+        datasets=_str_list(data, "datasets", ""),
+        exercises=exercises,
+    )
+
+
+def _parts(root: Path, problems: list[Problem]) -> dict[int, str]:
+    parts = dict(DEFAULT_PARTS)
+    course_file = root / "course.toml"
+    if not course_file.is_file():
+        return parts
+    try:
+        data = tomllib.loads(course_file.read_text(encoding="utf-8"))
+        for key, title in data.get("parts", {}).items():
+            parts[int(key)] = str(title)
+    except (tomllib.TOMLDecodeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
+        problems.append(Problem(course_file, "parts", f"ignored: {exc}"))
+    return parts
+
+
+def load_course(root: Path) -> Course:
+    """Load every lesson under ``root``; broken lessons become problems, not exceptions."""
+    problems: list[Problem] = []
+    if not root.is_dir():
+        return Course(root, dict(DEFAULT_PARTS), [], [Problem(root, "", "lessons folder not found")])
+    parts = _parts(root, problems)
+    lessons: list[Lesson] = []
+    seen: dict[str, Path] = {}
+    for directory in sorted(p for p in root.iterdir() if p.is_dir()):
+        manifest = directory / "lesson.toml"
+        if not manifest.is_file():
+            continue
+        try:
+            lesson = load_lesson(directory)
+        except ManifestError as exc:
+            problems.append(Problem(manifest, exc.field, exc.message))
+            continue
+        except OSError as exc:
+            problems.append(Problem(manifest, "", f"could not be read: {exc.strerror or exc}"))
+            continue
+        if lesson.id in seen:
+            problems.append(Problem(manifest, "id", f"{lesson.id!r} is also used by {seen[lesson.id]}"))
+            continue
+        seen[lesson.id] = manifest
+        lessons.append(lesson)
+    known = {lesson.id for lesson in lessons}
+    for lesson in lessons:
+        for prereq in lesson.prerequisites:
+            if prereq not in known:
+                problems.append(Problem(lesson.directory / "lesson.toml", "prerequisites",
+                                        f"names unknown lesson {prereq!r}"))
+    lessons.sort(key=lambda lesson: (lesson.part, lesson.order, lesson.id))
+    return Course(root, parts, lessons, problems)

@@ -1,0 +1,169 @@
+"""Check exercises and lint lessons, headless. Used by the CLI (and by the UI for specs).
+
+Imports no UI and no ML library: every exercise runs in its own child process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from homl_tui.course.model import Course, Exercise, Lesson
+from homl_tui.outcome import Outcome
+from homl_tui.runtime.events import Event
+from homl_tui.runtime.runner import Run, RunResult, default_threads
+from homl_tui.runtime.spec import RunSpec
+
+MIN_MUTANTS = 2
+
+
+def project_data_dir(course: Course) -> Path:
+    """The project's ``data/`` folder (next to ``lessons/``)."""
+    return course.root.parent / "data"
+
+
+def code_hash(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return ""
+
+
+def spec_for(
+    exercise: Exercise,
+    target: Path,
+    mode: str = "check",
+    *,
+    data_dir: Path | None = None,
+    strict: bool = False,
+    device: str = "auto",
+    threads: int | None = None,
+    timeout_s: float | None = None,
+) -> RunSpec:
+    """The run spec for ``exercise`` on the file ``target`` (learner draft, solution, mutant)."""
+    return RunSpec(
+        mode=mode,
+        target=str(target.resolve()),
+        exercise_dir=str(exercise.directory.resolve()),
+        data_dir=str(data_dir.resolve()) if data_dir else None,
+        strict=strict,
+        seed=exercise.seed,
+        frameworks=list(exercise.frameworks),
+        device=device,
+        timeout_s=timeout_s if timeout_s is not None else exercise.budget.timeout_s,
+        memory_mb=exercise.budget.memory_mb,
+        threads=threads or default_threads(),
+        label=exercise.key,
+    )
+
+
+def run_spec(spec: RunSpec, on_event: Callable[[Event], None] | None = None) -> RunResult:
+    """Run one spec to completion."""
+    return Run(spec).start().wait(on_event)
+
+
+@dataclass
+class Job:
+    """One thing to run in a batch, and what came of it."""
+
+    exercise: Exercise
+    role: str  # workspace, solution, starter, mutant:<name>
+    spec: RunSpec
+    result: RunResult | None = None
+
+
+def run_jobs(jobs: Sequence[Job], parallel: int = 1,
+             on_done: Callable[[Job], None] | None = None) -> None:
+    """Run jobs, ``parallel`` at a time (each in its own process); ``on_done`` per finished job."""
+
+    def one(job: Job) -> Job:
+        job.result = run_spec(job.spec)
+        return job
+
+    if parallel <= 1:
+        for job in jobs:
+            one(job)
+            if on_done:
+                on_done(job)
+        return
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        for job in pool.map(one, jobs):
+            if on_done:
+                on_done(job)
+
+
+@dataclass
+class LintFinding:
+    """A problem found by lint."""
+
+    where: str
+    message: str
+
+
+@dataclass
+class LintReport:
+    findings: list[LintFinding] = field(default_factory=list)
+    jobs: list[Job] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def static_lint(lesson: Lesson) -> list[LintFinding]:
+    """Checks that need no run: exercises placed in the text, enough mutants."""
+    findings = []
+    refs = lesson.referenced_exercises()
+    ids = [e.id for e in lesson.exercises]
+    for ref in refs:
+        if ref not in ids:
+            findings.append(LintFinding(lesson.id, f"text places unknown exercise {ref!r}"))
+    for ex_id in ids:
+        if refs.count(ex_id) != 1:
+            findings.append(LintFinding(f"{lesson.id}/{ex_id}",
+                                        f"must be placed exactly once in the text with "
+                                        f"'::: exercise {ex_id}' (found {refs.count(ex_id)})"))
+    for exercise in lesson.exercises:
+        if len(exercise.mutants) < MIN_MUTANTS:
+            findings.append(LintFinding(exercise.key, f"needs at least {MIN_MUTANTS} mutants, "
+                                        f"has {len(exercise.mutants)}"))
+        if "TODO" not in exercise.starter.read_text(encoding="utf-8"):
+            findings.append(LintFinding(exercise.key, "starter.py has no TODO for the learner"))
+    return findings
+
+
+def lint_jobs(exercises: Sequence[Exercise], data_dir: Path | None, threads: int) -> list[Job]:
+    jobs = []
+    for ex in exercises:
+        kw = dict(data_dir=data_dir, strict=True, threads=threads)
+        jobs.append(Job(ex, "solution", spec_for(ex, ex.solution, **kw)))
+        jobs.append(Job(ex, "starter", spec_for(ex, ex.starter, **kw)))
+        for mutant in ex.mutants:
+            jobs.append(Job(ex, f"mutant:{mutant.name}", spec_for(ex, mutant.path, **kw)))
+    return jobs
+
+
+def judge_lint_job(job: Job) -> LintFinding | None:
+    """Whether a lint job came out as it must; a finding if not."""
+    assert job.result is not None
+    outcome, message = job.result.outcome, job.result.message
+    where = f"{job.exercise.key} ({job.role})"
+    if job.role == "solution":
+        if outcome is not Outcome.PASS:
+            return LintFinding(where, f"reference solution must PASS, got {outcome.value if outcome else None}: {message}")
+    elif job.role == "starter":
+        if outcome not in (Outcome.FAIL, Outcome.NOT_ATTEMPTED):
+            return LintFinding(where, f"starter must FAIL or be NOT_ATTEMPTED, got "
+                                      f"{outcome.value if outcome else None}: {message}")
+    else:
+        name = job.role.split(":", 1)[1]
+        mutant = next(m for m in job.exercise.mutants if m.name == name)
+        if outcome is not Outcome.FAIL:
+            return LintFinding(where, f"mutant must FAIL, got {outcome.value if outcome else None}: {message}")
+        if mutant.expect.lower() not in message.lower():
+            return LintFinding(where, f"mutant's message should contain {mutant.expect!r}, "
+                                      f"got: {message}")
+    return None

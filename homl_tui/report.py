@@ -1,0 +1,235 @@
+"""Report metrics, progress, plots and rollout frames from learner and lesson code.
+
+Inside a homl-tui run these calls stream events to the app (JSON lines on a
+dedicated pipe, never on stdout). Under plain ``python`` they do nothing, so a
+learner can run their exercise file anywhere::
+
+    from homl_tui import report
+
+    for step in range(epochs):
+        ...
+        report.metric(step=step, loss=loss.item())
+        report.progress(step + 1, epochs)
+
+Events are buffered and flushed at most every 50 ms (and at exit), so calling
+``report.metric`` in a tight loop costs microseconds, not a system call.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import math
+import os
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+ENV_FD = "HOML_TUI_EVENTS_FD"
+FLUSH_INTERVAL_S = 0.05
+FLUSH_BYTES = 1 << 16
+MAX_PLOT_POINTS = 4000
+FRAME_MIN_INTERVAL_S = 1 / 30
+
+_stream = None
+_buffer: list[str] = []
+_buffered_bytes = 0
+_last_flush = 0.0
+_last_frame = 0.0
+_step_counters: dict[str, int] = {}
+_muted = 0
+
+
+def _connect_from_env() -> None:
+    global _stream
+    fd = os.environ.get(ENV_FD)
+    if not fd:
+        return
+    try:
+        os.set_inheritable(int(fd), False)
+        _stream = os.fdopen(int(fd), "w", encoding="utf-8", buffering=1 << 16, closefd=True)
+    except (OSError, ValueError):
+        _stream = None
+    os.environ.pop(ENV_FD, None)
+    atexit.register(flush)
+
+
+def enabled() -> bool:
+    """True when running under homl-tui (events go somewhere)."""
+    return _stream is not None
+
+
+def _number(value: Any) -> float:
+    if hasattr(value, "item"):
+        value = value.item()
+    return float(value)
+
+
+def _finite_or_none(value: float) -> float | str:
+    if math.isfinite(value):
+        return value
+    return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Drop every event sent inside the block (used around reference solutions)."""
+    global _muted
+    _muted += 1
+    try:
+        yield
+    finally:
+        _muted -= 1
+
+
+def emit(event: Mapping[str, Any]) -> None:
+    """Queue one event (a JSON object with a ``kind``). No-op outside homl-tui."""
+    global _buffered_bytes
+    if _stream is None or _muted:
+        return
+    line = json.dumps(event, separators=(",", ":"), default=str) + "\n"
+    _buffer.append(line)
+    _buffered_bytes += len(line)
+    now = time.monotonic()
+    if _buffered_bytes >= FLUSH_BYTES or now - _last_flush >= FLUSH_INTERVAL_S:
+        flush()
+
+
+def flush() -> None:
+    """Write queued events now."""
+    global _buffered_bytes, _last_flush, _stream
+    _last_flush = time.monotonic()
+    if _stream is None or not _buffer:
+        return
+    data = "".join(_buffer)
+    _buffer.clear()
+    _buffered_bytes = 0
+    try:
+        _stream.write(data)
+        _stream.flush()
+    except (OSError, ValueError):
+        _stream = None
+
+
+def metric(step: int | None = None, *, run: str | None = None, **values: Any) -> None:
+    """Record named scalar values, e.g. ``metric(step=3, loss=0.25, val_acc=0.9)``.
+
+    Without ``step`` the call counter of the run is used. Values may be Python
+    numbers, NumPy scalars or one-element tensors. NaN and infinities are kept
+    (the app explains them).
+    """
+    if _stream is None or _muted or not values:
+        return
+    key = run or ""
+    if step is None:
+        step = _step_counters.get(key, 0)
+    _step_counters[key] = int(step) + 1
+    event: dict[str, Any] = {
+        "kind": "metric",
+        "step": int(step),
+        "values": {name: _finite_or_none(_number(v)) for name, v in values.items()},
+    }
+    if run:
+        event["run"] = run
+    emit(event)
+
+
+def progress(done: float, total: float, note: str = "") -> None:
+    """Report how far a long job is, e.g. ``progress(epoch + 1, epochs)``."""
+    if _stream is None:
+        return
+    emit({"kind": "progress", "done": _number(done), "total": _number(total), "note": note})
+
+
+def _as_list(values: Any) -> list[Any]:
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    if hasattr(values, "tolist"):
+        return values.tolist()
+    return list(values)
+
+
+def _thin(points: list[Any], limit: int = MAX_PLOT_POINTS) -> list[Any]:
+    if len(points) <= limit:
+        return points
+    stride = math.ceil(len(points) / limit)
+    return points[::stride]
+
+
+def plot(
+    name: str,
+    y: Iterable[Any],
+    x: Iterable[Any] | None = None,
+    *,
+    kind: str = "line",
+    labels: Iterable[Any] | None = None,
+    title: str = "",
+) -> None:
+    """Send a small data series for an ASCII plot.
+
+    ``kind`` is ``line`` (y against x), ``scatter`` (points, optionally coloured
+    by integer ``labels``), ``bar`` (``x`` are category names) or ``image``
+    (``y`` is a 2-D array of intensities, e.g. a digit or a confusion matrix).
+    """
+    if _stream is None:
+        return
+    event: dict[str, Any] = {"kind": "plot", "name": name, "plot": kind, "title": title}
+    if kind == "image":
+        event["image"] = [[_finite_or_none(float(v)) for v in row] for row in _as_list(y)]
+    else:
+        event["y"] = _thin([_finite_or_none(float(v)) for v in _as_list(y)])
+        if x is not None:
+            xs = _as_list(x)
+            event["x"] = _thin(xs if kind == "bar" else [float(v) for v in xs])
+        if labels is not None:
+            event["labels"] = _thin([int(v) for v in _as_list(labels)])
+    emit(event)
+
+
+def frame(
+    env: Any = None,
+    *,
+    state: Iterable[Any] | None = None,
+    text: str | None = None,
+    step: int | None = None,
+    episode: int | None = None,
+    reward: float | None = None,
+    force: bool = False,
+) -> None:
+    """Send one rollout frame: an environment's state vector and/or its text render.
+
+    Pass a gymnasium environment (its id and state are read from it) or
+    ``state``/``text`` directly. Frames are capped at 30 per second unless
+    ``force`` is true; the app shows the latest.
+    """
+    global _last_frame
+    if _stream is None:
+        return
+    now = time.monotonic()
+    if not force and now - _last_frame < FRAME_MIN_INTERVAL_S:
+        return
+    _last_frame = now
+    event: dict[str, Any] = {"kind": "frame"}
+    if env is not None:
+        spec = getattr(env, "spec", None)
+        event["env"] = getattr(spec, "id", None) or type(env).__name__
+        unwrapped = getattr(env, "unwrapped", env)
+        if state is None and getattr(unwrapped, "state", None) is not None:
+            raw = unwrapped.state
+            state = raw if hasattr(raw, "__len__") else [raw]
+        if text is None and getattr(env, "render_mode", None) == "ansi":
+            text = str(env.render())
+    if state is not None:
+        event["state"] = [_finite_or_none(float(v)) for v in _as_list(state)]
+    if text is not None:
+        event["text"] = text[:8000]
+    for key, value in (("step", step), ("episode", episode)):
+        if value is not None:
+            event[key] = int(value)
+    if reward is not None:
+        event["reward"] = _finite_or_none(_number(reward))
+    emit(event)
+
+
+_connect_from_env()

@@ -1,0 +1,358 @@
+"""Start, watch and stop runs. Parent side of the run protocol; imports no UI and no ML library.
+
+A :class:`Run` is one child process (see :mod:`homl_tui.runtime.worker`) with:
+
+* ``stdin`` closed, its own session (a terminal hang-up does not reach it),
+  BLAS/OpenMP/torch threads capped so the UI keeps a core;
+* a wall-clock timeout, a resident-memory watchdog and an output cap;
+* events read from a dedicated pipe, learner stdout/stderr read separately,
+  all delivered through one thread-safe queue in arrival order.
+
+Consumers either block (:meth:`Run.iter_events`, :meth:`Run.wait`) or poll
+(:meth:`Run.drain`, e.g. from a UI timer). Every run ends with exactly one
+``end`` event; check runs also get exactly one ``check`` event, synthesised by
+the runner when the child could not send it (timeout, crash, memory, cancel).
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from homl_tui.outcome import Outcome
+from homl_tui.runtime import memory
+from homl_tui.runtime.events import MAX_LINE, Event, parse_line
+from homl_tui.runtime.spec import RunSpec
+
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
+               "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
+GRACE_S = 1.0
+POLL_S = 0.05
+MEMORY_POLL_S = 0.25
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def default_threads() -> int:
+    """Threads a run may use: every core but one (at least one)."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+@dataclass
+class RunResult:
+    """How a run ended."""
+
+    status: str  # ok, failed, error, timeout, memory, cancelled, crashed
+    outcome: Outcome | None  # for check runs
+    message: str
+    details: str = ""
+    duration_s: float = 0.0
+    returncode: int | None = None
+    output_dropped: int = 0
+    last_metrics: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is Outcome.PASS
+
+
+def _signal_name(returncode: int) -> str:
+    try:
+        return signal.Signals(-returncode).name
+    except ValueError:
+        return f"signal {-returncode}"
+
+
+class Run:
+    """One child process running learner code. Create, :meth:`start`, then consume events."""
+
+    def __init__(self, spec: RunSpec, *, python: str | None = None) -> None:
+        self.spec = spec
+        self.python = python or sys.executable
+        self.result: RunResult | None = None
+        self.device: str | None = None
+        self._queue: queue.SimpleQueue[Event] = queue.SimpleQueue()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._readers: list[threading.Thread] = []
+        self._stop_reason: str | None = None
+        self._stop_lock = threading.Lock()
+        self._done = threading.Event()
+        self._got_check: Event | None = None
+        self._got_end: Event | None = None
+        self._output_used = 0
+        self._output_dropped = 0
+        self._output_lock = threading.Lock()
+        self._last_metrics: dict[str, float] = {}
+        self._started = 0.0
+        self._peak_rss = 0
+
+    # ------------------------------------------------------------------ start
+    def _environment(self) -> dict[str, str]:
+        env = dict(os.environ)
+        threads = str(max(1, self.spec.threads))
+        for var in THREAD_VARS:
+            env[var] = threads
+        env["PYTHONUNBUFFERED"] = "1"
+        env["PYTHONIOENCODING"] = "utf-8"
+        env["PYTHONFAULTHANDLER"] = "1"
+        env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p
+        )
+        env.update(self.spec.env)
+        return env
+
+    def start(self) -> Run:
+        read_fd, write_fd = os.pipe()
+        env = self._environment()
+        env["HOML_TUI_EVENTS_FD"] = str(write_fd)
+        cwd = self.spec.cwd or str(Path(self.spec.target).resolve().parent)
+        self._started = time.monotonic()
+        try:
+            self._proc = subprocess.Popen(
+                [self.python, "-m", "homl_tui.runtime.worker", self.spec.to_json()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                pass_fds=(write_fd,),
+                start_new_session=True,
+                env=env,
+                cwd=cwd,
+            )
+        except OSError as exc:
+            os.close(read_fd)
+            os.close(write_fd)
+            self._finish_without_process(f"Could not start Python: {exc}")
+            return self
+        os.close(write_fd)
+        self._readers = [
+            threading.Thread(target=self._read_events, args=(read_fd,), daemon=True),
+            threading.Thread(target=self._read_output, args=(self._proc.stdout, "stdout"),
+                             daemon=True),
+            threading.Thread(target=self._read_output, args=(self._proc.stderr, "stderr"),
+                             daemon=True),
+        ]
+        for thread in self._readers:
+            thread.start()
+        threading.Thread(target=self._monitor, daemon=True).start()
+        return self
+
+    # ---------------------------------------------------------------- readers
+    def _read_events(self, fd: int) -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            while True:
+                try:
+                    line = pipe.readline(MAX_LINE + 1)
+                except (OSError, ValueError):
+                    return
+                if not line:
+                    return
+                if len(line) > MAX_LINE and not line.endswith(b"\n"):
+                    self._skip_rest_of_line(pipe)
+                    continue
+                event = parse_line(line)
+                if event is None:
+                    continue
+                kind = event["kind"]
+                if kind == "check":
+                    if self._got_check is not None:
+                        continue
+                    self._got_check = event
+                elif kind == "end":
+                    self._got_end = event
+                    continue  # the runner sends the one true end event
+                elif kind == "metric":
+                    for name, value in event["values"].items():
+                        self._last_metrics[name] = value
+                elif kind == "note" and "device" in event:
+                    self.device = str(event["device"])
+                self._queue.put(event)
+
+    @staticmethod
+    def _skip_rest_of_line(pipe: object) -> None:
+        while True:
+            chunk = pipe.readline(MAX_LINE)  # type: ignore[attr-defined]
+            if not chunk or chunk.endswith(b"\n"):
+                return
+
+    def _read_output(self, stream: object, kind: str) -> None:
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        fd = stream.fileno()  # type: ignore[attr-defined]
+        while True:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            with self._output_lock:
+                room = self.spec.output_limit - self._output_used
+                keep = chunk[: max(0, room)]
+                self._output_used += len(keep)
+                self._output_dropped += len(chunk) - len(keep)
+            if keep:
+                text = decoder.decode(keep)
+                if text:
+                    self._queue.put({"kind": kind, "text": text})
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            self._queue.put({"kind": kind, "text": tail})
+
+    # ---------------------------------------------------------------- monitor
+    def _monitor(self) -> None:
+        assert self._proc is not None
+        proc = self._proc
+        limit = self.spec.memory_mb * 1024 * 1024
+        next_memory = 0.0
+        while True:
+            try:
+                proc.wait(timeout=POLL_S)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+            now = time.monotonic()
+            if self._stop_reason is None and now - self._started > self.spec.timeout_s:
+                self._stop("timeout")
+            if now >= next_memory and self._stop_reason is None:
+                next_memory = now + MEMORY_POLL_S
+                rss = memory.session_rss(proc.pid)
+                self._peak_rss = max(self._peak_rss, rss)
+                if rss > limit:
+                    self._stop("memory")
+        memory.kill_session(proc.pid)  # reap anything the learner code left behind
+        for thread in self._readers:
+            thread.join(timeout=2.0)
+        self._finish(proc.returncode)
+
+    def _stop(self, reason: str) -> None:
+        with self._stop_lock:
+            if self._stop_reason is not None or self._proc is None:
+                return
+            self._stop_reason = reason
+        proc = self._proc
+        memory.kill_session(proc.pid, signal.SIGTERM if reason == "cancelled" else signal.SIGKILL)
+        deadline = time.monotonic() + GRACE_S
+        while proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.02)
+        memory.kill_session(proc.pid, signal.SIGKILL)
+
+    def cancel(self) -> None:
+        """Stop the run: SIGTERM to its process group, SIGKILL after a grace second."""
+        if self._proc is not None and not self._done.is_set():
+            threading.Thread(target=self._stop, args=("cancelled",), daemon=True).start()
+
+    # ----------------------------------------------------------------- finish
+    def _describe_stop(self, returncode: int | None) -> tuple[str, Outcome, str]:
+        reason = self._stop_reason
+        if reason == "timeout":
+            return ("timeout", Outcome.TIMEOUT,
+                    f"Stopped after {self.spec.timeout_s:g} s, the time limit of this exercise. "
+                    "Look for a loop that never ends, or make the work smaller.")
+        if reason == "memory":
+            return ("memory", Outcome.ERROR,
+                    f"Stopped: the run used more than {self.spec.memory_mb} MB of memory "
+                    f"(peak seen {self._peak_rss / 2**20:.0f} MB). Look for data that grows "
+                    "without bound or arrays far larger than needed.")
+        if reason == "cancelled":
+            return "cancelled", Outcome.CANCELLED, "Cancelled."
+        if returncode is not None and returncode < 0:
+            name = _signal_name(returncode)
+            what = " (a segmentation fault)" if name == "SIGSEGV" else ""
+            return ("crashed", Outcome.ERROR,
+                    f"The Python process running your code crashed with {name}{what}.")
+        return ("error", Outcome.ERROR,
+                f"Your code ended the process (exit status {returncode}) before the check "
+                "finished. Remove calls to exit() or os._exit().")
+
+    def _finish(self, returncode: int | None) -> None:
+        duration = time.monotonic() - self._started
+        check = self._got_check
+        end = self._got_end
+        outcome: Outcome | None = None
+        details = ""
+        if self._stop_reason is None and end is not None:
+            status = str(end.get("status", "ok"))
+            message = str(end.get("message", ""))
+        else:
+            status, outcome, message = self._describe_stop(returncode)
+        if self.spec.mode == "check":
+            if check is not None and self._stop_reason is None:
+                try:
+                    outcome = Outcome(check.get("outcome"))
+                except ValueError:
+                    outcome = Outcome.ERROR
+                message = str(check.get("message", ""))
+                details = str(check.get("details", ""))
+            else:
+                outcome = outcome or Outcome.ERROR
+                self._queue.put({"kind": "check", "outcome": outcome.value, "message": message,
+                                 "details": ""})
+        if self._output_dropped:
+            self._queue.put({"kind": "stderr", "text":
+                             f"\n[output truncated: {self._output_dropped:,} more bytes "
+                             "were not shown]\n"})
+        self.result = RunResult(
+            status=status, outcome=outcome, message=message, details=details,
+            duration_s=duration, returncode=returncode, output_dropped=self._output_dropped,
+            last_metrics=dict(self._last_metrics),
+        )
+        self._queue.put({"kind": "end", "status": status, "message": message,
+                         "duration_s": duration,
+                         "outcome": outcome.value if outcome else None})
+        self._done.set()
+
+    def _finish_without_process(self, message: str) -> None:
+        self.result = RunResult(status="error", outcome=Outcome.ERROR, message=message)
+        if self.spec.mode == "check":
+            self._queue.put({"kind": "check", "outcome": "ERROR", "message": message,
+                             "details": ""})
+        self._queue.put({"kind": "end", "status": "error", "message": message,
+                         "duration_s": 0.0, "outcome": "ERROR"})
+        self._done.set()
+
+    # ---------------------------------------------------------------- consume
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc else None
+
+    def drain(self, limit: int | None = None) -> list[Event]:
+        """Events that have arrived, without waiting (at most ``limit``)."""
+        events: list[Event] = []
+        while limit is None or len(events) < limit:
+            try:
+                events.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        return events
+
+    def iter_events(self) -> Iterator[Event]:
+        """Every event in order, blocking; ends after the ``end`` event."""
+        while True:
+            event = self._queue.get()
+            yield event
+            if event["kind"] == "end":
+                return
+
+    def wait(self, on_event: Callable[[Event], None] | None = None) -> RunResult:
+        """Consume every event (passing each to ``on_event``) and return the result."""
+        for event in self.iter_events():
+            if on_event is not None:
+                on_event(event)
+        assert self.result is not None
+        return self.result
+
+
+def start_run(spec: RunSpec) -> Run:
+    """Create and start a run."""
+    return Run(spec).start()

@@ -1,0 +1,6 @@
+"""Learner state: SQLite progress store and the workspace of exercise files."""
+
+from homl_tui.store.db import Store, StoreError
+from homl_tui.store.workspace import Workspace, atomic_write
+
+__all__ = ["Store", "StoreError", "Workspace", "atomic_write"]

@@ -1,0 +1,238 @@
+"""Progress, attempts, hints, solution reveals and run metrics in SQLite (WAL mode).
+
+A database file that SQLite cannot open (corrupt, truncated, not a database)
+is moved aside to ``<name>.corrupt-<timestamp>`` and a fresh one is created;
+:attr:`Store.notice` then says what happened so the app can tell the learner.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+SCHEMA_VERSION = 1
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS attempts (
+    id INTEGER PRIMARY KEY,
+    exercise TEXT NOT NULL,          -- lesson/exercise
+    outcome TEXT NOT NULL,
+    message TEXT NOT NULL DEFAULT '',
+    code_hash TEXT NOT NULL DEFAULT '',
+    duration_s REAL NOT NULL DEFAULT 0,
+    created REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attempts_exercise ON attempts(exercise, created);
+CREATE TABLE IF NOT EXISTS progress (
+    exercise TEXT PRIMARY KEY,
+    last_outcome TEXT NOT NULL,
+    passed INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hints (
+    exercise TEXT PRIMARY KEY,
+    level INTEGER NOT NULL,
+    updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS reveals (
+    exercise TEXT PRIMARY KEY,
+    revealed REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    exercise TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'running',
+    outcome TEXT,
+    device TEXT NOT NULL DEFAULT '',
+    seed INTEGER NOT NULL DEFAULT 0,
+    code_hash TEXT NOT NULL DEFAULT '',
+    pid INTEGER,
+    started REAL NOT NULL,
+    ended REAL
+);
+CREATE TABLE IF NOT EXISTS metrics (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value REAL
+);
+CREATE INDEX IF NOT EXISTS metrics_run ON metrics(run_id, name, step);
+"""
+
+
+class StoreError(Exception):
+    """The store could not be opened or written; the message is for people."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What the learner has done on one exercise."""
+
+    last_outcome: str
+    passed: bool
+    attempts: int
+    hint_level: int
+    revealed: bool
+
+
+class Store:
+    """The learner's progress database. Thread-safe; one connection per store."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.notice = ""
+        self._lock = threading.RLock()
+        self._conn = self._open()
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False,
+                               isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=30000")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer homl-tui (schema {version}).")
+        conn.executescript(SCHEMA)
+        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        quick = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if quick != "ok":
+            conn.close()
+            raise sqlite3.DatabaseError(quick)
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"Cannot create {self.path.parent}: {exc.strerror or exc}") from None
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise StoreError(f"{self.path} is locked by another program.") from None
+            if not self.path.exists() or isinstance(exc, sqlite3.OperationalError) and (
+                "readonly" in str(exc) or "unable to open" in str(exc)
+            ):
+                raise StoreError(f"Cannot open {self.path}: {exc}") from None
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(f"{self.path}{suffix}")
+            if src.exists():
+                src.replace(Path(f"{aside}{suffix}"))
+        self.notice = (f"Your progress database was damaged and has been moved aside to {aside.name}; "
+                       "a fresh one was started. Your exercise files are untouched.")
+        return self._connect()
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def _write(self, sql: str, params: Iterable[object] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params))
+
+    # ------------------------------------------------------------- progress
+    def record_attempt(self, exercise: str, outcome: str, message: str = "",
+                       code_hash: str = "", duration_s: float = 0.0) -> None:
+        now = time.time()
+        passed = 1 if outcome == "PASS" else 0
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._conn.execute(
+                    "INSERT INTO attempts (exercise, outcome, message, code_hash, duration_s, "
+                    "created) VALUES (?, ?, ?, ?, ?, ?)",
+                    (exercise, outcome, message, code_hash, duration_s, now))
+                self._conn.execute(
+                    "INSERT INTO progress (exercise, last_outcome, passed, attempts, updated) "
+                    "VALUES (?, ?, ?, 1, ?) ON CONFLICT(exercise) DO UPDATE SET "
+                    "last_outcome=excluded.last_outcome, passed=max(passed, excluded.passed), "
+                    "attempts=attempts+1, updated=excluded.updated",
+                    (exercise, outcome, passed, now))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def progress(self, exercise: str) -> Progress:
+        return self.all_progress().get(exercise, Progress("", False, 0, 0, False))
+
+    def all_progress(self) -> dict[str, Progress]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT e.exercise, coalesce(p.last_outcome, ''), coalesce(p.passed, 0), "
+                "coalesce(p.attempts, 0), coalesce(h.level, 0), r.exercise IS NOT NULL FROM "
+                "(SELECT exercise FROM progress UNION SELECT exercise FROM hints "
+                "UNION SELECT exercise FROM reveals) e "
+                "LEFT JOIN progress p ON p.exercise = e.exercise "
+                "LEFT JOIN hints h ON h.exercise = e.exercise "
+                "LEFT JOIN reveals r ON r.exercise = e.exercise").fetchall()
+        return {row[0]: Progress(row[1], bool(row[2]), row[3], row[4], bool(row[5]))
+                for row in rows}
+
+    def attempts(self, exercise: str) -> list[tuple[str, str, float]]:
+        with self._lock:
+            return self._conn.execute(
+                "SELECT outcome, message, created FROM attempts WHERE exercise = ? "
+                "ORDER BY created", (exercise,)).fetchall()
+
+    def use_hint(self, exercise: str, level: int) -> None:
+        """Record that hints up to ``level`` (1-based) have been shown."""
+        self._write("INSERT INTO hints (exercise, level, updated) VALUES (?, ?, ?) "
+                    "ON CONFLICT(exercise) DO UPDATE SET level=max(level, excluded.level), "
+                    "updated=excluded.updated", (exercise, level, time.time()))
+
+    def reveal_solution(self, exercise: str) -> None:
+        self._write("INSERT OR IGNORE INTO reveals (exercise, revealed) VALUES (?, ?)",
+                    (exercise, time.time()))
+
+    # ----------------------------------------------------------------- runs
+    def start_run(self, exercise: str, mode: str, *, device: str = "", seed: int = 0,
+                  code_hash: str = "", pid: int | None = None) -> int:
+        cursor = self._write(
+            "INSERT INTO runs (exercise, mode, device, seed, code_hash, pid, started) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (exercise, mode, device, seed, code_hash, pid, time.time()))
+        return int(cursor.lastrowid or 0)
+
+    def add_metrics(self, run_id: int, rows: Iterable[tuple[int, str, float]]) -> None:
+        """Append (step, name, value) rows in one transaction."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                self._conn.executemany(
+                    "INSERT INTO metrics (run_id, step, name, value) VALUES (?, ?, ?, ?)",
+                    ((run_id, step, name, value) for step, name, value in rows))
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+
+    def end_run(self, run_id: int, status: str, outcome: str | None = None,
+                device: str | None = None) -> None:
+        self._write("UPDATE runs SET status = ?, outcome = ?, ended = ?, "
+                    "device = coalesce(?, device) WHERE id = ?",
+                    (status, outcome, time.time(), device, run_id))
+
+    def run_metrics(self, run_id: int) -> dict[str, list[tuple[int, float]]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT name, step, value FROM metrics WHERE run_id = ? ORDER BY name, rowid",
+                (run_id,)).fetchall()
+        series: dict[str, list[tuple[int, float]]] = {}
+        for name, step, value in rows:
+            series.setdefault(name, []).append((step, float("nan") if value is None else value))
+        return series
+
+    def runs(self, limit: int = 50) -> list[tuple]:
+        with self._lock:
+            return self._conn.execute(
+                "SELECT id, exercise, mode, status, outcome, device, started, ended FROM runs "
+                "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()

@@ -1,0 +1,81 @@
+"""The learner's exercise files on disk: ``<data>/workspace/<lesson>/<exercise>.py``.
+
+Files are created from the starter on first use and never overwritten after
+that (except by an explicit reset). Every write is atomic: a temporary file in
+the same folder, fsync, then ``os.replace``, so a crash mid-write leaves the old
+text or the new text, never a truncated file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from homl_tui.course.model import Exercise
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically (temp file + fsync + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    except OSError:
+        pass
+    finally:
+        os.close(dir_fd)
+
+
+class Workspace:
+    """The folder of learner files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path(self, exercise: Exercise) -> Path:
+        return self.root / exercise.lesson_id / f"{exercise.id}.py"
+
+    def ensure(self, exercise: Exercise) -> Path:
+        """The learner's file for ``exercise``, created from the starter if missing."""
+        path = self.path(exercise)
+        if not path.exists():
+            atomic_write(path, exercise.starter.read_text(encoding="utf-8"))
+        return path
+
+    def read(self, exercise: Exercise) -> str:
+        return self.ensure(exercise).read_text(encoding="utf-8")
+
+    def write(self, exercise: Exercise, text: str) -> Path:
+        path = self.path(exercise)
+        atomic_write(path, text)
+        return path
+
+    def reset(self, exercise: Exercise) -> Path:
+        """Put the starter back (the old text is kept as ``<exercise>.py.bak``)."""
+        path = self.path(exercise)
+        if path.exists():
+            atomic_write(path.with_suffix(".py.bak"), path.read_text(encoding="utf-8"))
+        return self.write(exercise, exercise.starter.read_text(encoding="utf-8"))
+
+    def is_modified(self, exercise: Exercise) -> bool:
+        path = self.path(exercise)
+        if not path.exists():
+            return False
+        return path.read_text(encoding="utf-8") != exercise.starter.read_text(encoding="utf-8")

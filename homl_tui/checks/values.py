@@ -49,7 +49,7 @@ def expect_shape(name: str, value: Any, shape: tuple[int, ...]) -> None:
     if len(actual) != len(shape):
         fail(f"`{name}` has {len(actual)} dimension(s), shape {actual}, but should have "
              f"{len(shape)}.")
-    wrong = [i for i, (a, b) in enumerate(zip(actual, shape)) if a != b]
+    wrong = [i for i, (a, b) in enumerate(zip(actual, shape, strict=False)) if a != b]
     axes = ", ".join(str(i) for i in wrong)
     fail(f"`{name}` has shape {actual}: the size of axis {axes} is not right.")
 

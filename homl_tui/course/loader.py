@@ -9,9 +9,10 @@ skipped; the other lessons still load.
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
+
+import tomllib
 
 from homl_tui.course.model import Budget, Course, Exercise, Lesson, Mutant, Problem
 

@@ -6,6 +6,7 @@ torch (it reserves large virtual address ranges it never touches).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 
@@ -55,12 +56,8 @@ def total_memory() -> int | None:
 
 def kill_session(sid: int, sig: int = signal.SIGKILL) -> None:
     """Signal the process group ``sid`` and every other process left in the session."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(sid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
     for pid in session_pids(sid):
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass

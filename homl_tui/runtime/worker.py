@@ -128,10 +128,11 @@ def run_check(spec: RunSpec, target: Path) -> tuple[Outcome, str, str]:
     except (OSError, UnicodeDecodeError) as exc:
         return Outcome.ERROR, f"Could not read {target.name}: {exc}", ""
     starter = exercise_dir / "starter.py"
-    if not spec.strict and starter.is_file():
-        if _normalise(source) == _normalise(starter.read_text(encoding="utf-8")):
-            return (Outcome.NOT_ATTEMPTED,
-                    "You have not changed the starter code yet: fill in the TODOs.", "")
+    unchanged = (not spec.strict and starter.is_file()
+                 and _normalise(source) == _normalise(starter.read_text(encoding="utf-8")))
+    if unchanged:
+        return (Outcome.NOT_ATTEMPTED,
+                "You have not changed the starter code yet: fill in the TODOs.", "")
     ctx = CheckContext(
         exercise_dir=exercise_dir,
         data_dir=Path(spec.data_dir) if spec.data_dir else exercise_dir,

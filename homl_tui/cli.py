@@ -22,16 +22,32 @@ from homl_tui import __version__
 from homl_tui.paths import data_paths, default_lessons_dir
 
 
-def _parser() -> argparse.ArgumentParser:
+def _common_options(defaults: bool) -> argparse.ArgumentParser:
+    """Options accepted before and after the subcommand.
+
+    The subcommands' copies have no defaults (``SUPPRESS``), so that an option
+    given before the subcommand is not overwritten by the subcommand's default.
+    """
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--data-dir", metavar="DIR",
+    common.add_argument("--data-dir", metavar="DIR", default=default(None),
                         help="where progress and your exercise files live "
                              "(default: $HOML_TUI_HOME or the user data folder)")
-    common.add_argument("--lessons", metavar="DIR", help="the lessons folder (default: bundled)")
-    common.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"], default="auto",
+    common.add_argument("--lessons", metavar="DIR", default=default(None),
+                        help="the lessons folder (default: bundled)")
+    common.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"],
+                        default=default("auto"),
                         help="compute device for runs (default: auto = CUDA, MPS, then CPU)")
+    return common
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = _common_options(defaults=False)
     parser = argparse.ArgumentParser(
-        prog="homl-tui", parents=[common],
+        prog="homl-tui", parents=[_common_options(defaults=True)],
         description="Learn machine learning by doing, in the terminal.")
     parser.add_argument("--version", action="version", version=f"homl-tui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -49,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         if name == "check":
             p.add_argument("--solutions", action="store_true",
                            help="check the reference solutions instead of your files")
+        else:
+            p.add_argument("--verbose", "-v", action="store_true",
+                           help="print the message of every run (e.g. what each mutant triggers)")
 
     p_run = sub.add_parser("run", parents=[common], help="run your exercise file")
     p_run.add_argument("target", metavar="LESSON/EXERCISE")
@@ -252,8 +271,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
             printer.line("BAD", f"{job.exercise.key} {job.role}", finding.message,
                          job.result.duration_s)
         else:
-            printer.line("OK", f"{job.exercise.key} {job.role} -> {outcome}", "",
-                         job.result.duration_s)
+            printer.line("OK", f"{job.exercise.key} {job.role} -> {outcome}",
+                         job.result.message if args.verbose else "", job.result.duration_s)
 
     grading.run_jobs(jobs, parallel, done)
     for finding in findings:

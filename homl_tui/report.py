@@ -12,7 +12,9 @@ learner can run their exercise file anywhere::
         report.progress(step + 1, epochs)
 
 Events are buffered and flushed at most every 50 ms (and at exit), so calling
-``report.metric`` in a tight loop costs microseconds, not a system call.
+``report.metric`` in a tight loop costs microseconds, not a system call. A
+background thread flushes what is left in the buffer, so the last event before
+a long pause (``progress`` at the end of an epoch) is not held back.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import contextlib
 import json
 import math
 import os
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -39,6 +42,20 @@ _last_flush = 0.0
 _last_frame = 0.0
 _step_counters: dict[str, int] = {}
 _muted = 0
+_captures: list[list[dict[str, Any]]] = []
+_lock = threading.Lock()
+
+
+def _flush_loop() -> None:
+    while _stream is not None:
+        time.sleep(FLUSH_INTERVAL_S)
+        if _buffer:
+            flush()
+
+
+def _reset_lock_in_child() -> None:
+    global _lock
+    _lock = threading.Lock()
 
 
 def _connect_from_env() -> None:
@@ -53,6 +70,9 @@ def _connect_from_env() -> None:
         _stream = None
     os.environ.pop(ENV_FD, None)
     atexit.register(flush)
+    if _stream is not None:
+        os.register_at_fork(after_in_child=_reset_lock_in_child)
+        threading.Thread(target=_flush_loop, name="homl-report-flush", daemon=True).start()
 
 
 def enabled() -> bool:
@@ -83,33 +103,65 @@ def muted() -> Iterator[None]:
         _muted -= 1
 
 
+@contextlib.contextmanager
+def capture() -> Iterator[list[dict[str, Any]]]:
+    """Record every event sent inside the block (still passing it on to the app).
+
+    Checks use it to verify that learner code streams what it should::
+
+        with report.capture() as events:
+            learner.train(...)
+        steps = [e["step"] for e in events if e["kind"] == "metric"]
+
+    It works under plain ``python`` too, and however the learner imported the
+    functions (``from homl_tui.report import metric`` included).
+    """
+    events: list[dict[str, Any]] = []
+    _captures.append(events)
+    try:
+        yield events
+    finally:
+        _captures.remove(events)
+
+
+def _active() -> bool:
+    return (_stream is not None or bool(_captures)) and not _muted
+
+
 def emit(event: Mapping[str, Any]) -> None:
     """Queue one event (a JSON object with a ``kind``). No-op outside homl-tui."""
     global _buffered_bytes
-    if _stream is None or _muted:
+    if not _active():
+        return
+    for events in _captures:
+        events.append(dict(event))
+    if _stream is None:
         return
     line = json.dumps(event, separators=(",", ":"), default=str) + "\n"
-    _buffer.append(line)
-    _buffered_bytes += len(line)
-    now = time.monotonic()
-    if _buffered_bytes >= FLUSH_BYTES or now - _last_flush >= FLUSH_INTERVAL_S:
+    with _lock:
+        _buffer.append(line)
+        _buffered_bytes += len(line)
+        due = (_buffered_bytes >= FLUSH_BYTES
+               or time.monotonic() - _last_flush >= FLUSH_INTERVAL_S)
+    if due:
         flush()
 
 
 def flush() -> None:
     """Write queued events now."""
     global _buffered_bytes, _last_flush, _stream
-    _last_flush = time.monotonic()
-    if _stream is None or not _buffer:
-        return
-    data = "".join(_buffer)
-    _buffer.clear()
-    _buffered_bytes = 0
-    try:
-        _stream.write(data)
-        _stream.flush()
-    except (OSError, ValueError):
-        _stream = None
+    with _lock:
+        _last_flush = time.monotonic()
+        if _stream is None or not _buffer:
+            return
+        data = "".join(_buffer)
+        _buffer.clear()
+        _buffered_bytes = 0
+        try:
+            _stream.write(data)
+            _stream.flush()
+        except (OSError, ValueError):
+            _stream = None
 
 
 def metric(step: int | None = None, *, run: str | None = None, **values: Any) -> None:
@@ -119,7 +171,7 @@ def metric(step: int | None = None, *, run: str | None = None, **values: Any) ->
     numbers, NumPy scalars or one-element tensors. NaN and infinities are kept
     (the app explains them).
     """
-    if _stream is None or _muted or not values:
+    if not _active() or not values:
         return
     key = run or ""
     if step is None:
@@ -137,7 +189,7 @@ def metric(step: int | None = None, *, run: str | None = None, **values: Any) ->
 
 def progress(done: float, total: float, note: str = "") -> None:
     """Report how far a long job is, e.g. ``progress(epoch + 1, epochs)``."""
-    if _stream is None:
+    if not _active():
         return
     emit({"kind": "progress", "done": _number(done), "total": _number(total), "note": note})
 
@@ -172,7 +224,7 @@ def plot(
     by integer ``labels``), ``bar`` (``x`` are category names) or ``image``
     (``y`` is a 2-D array of intensities, e.g. a digit or a confusion matrix).
     """
-    if _stream is None:
+    if not _active():
         return
     event: dict[str, Any] = {"kind": "plot", "name": name, "plot": kind, "title": title}
     if kind == "image":
@@ -200,16 +252,17 @@ def frame(
     """Send one rollout frame: an environment's state vector and/or its text render.
 
     Pass a gymnasium environment (its id and state are read from it) or
-    ``state``/``text`` directly. Frames are capped at 30 per second unless
-    ``force`` is true; the app shows the latest.
+    ``state``/``text`` directly. Frames sent to the app are capped at 30 per
+    second unless ``force`` is true (the app shows the latest); :func:`capture`
+    records every frame.
     """
     global _last_frame
-    if _stream is None:
+    if not _active():
         return
     now = time.monotonic()
-    if not force and now - _last_frame < FRAME_MIN_INTERVAL_S:
+    throttled = not force and now - _last_frame < FRAME_MIN_INTERVAL_S
+    if throttled and not _captures:
         return
-    _last_frame = now
     event: dict[str, Any] = {"kind": "frame"}
     if env is not None:
         spec = getattr(env, "spec", None)
@@ -229,6 +282,11 @@ def frame(
             event[key] = int(value)
     if reward is not None:
         event["reward"] = _finite_or_none(_number(reward))
+    if throttled:  # captured for checks, but not sent: the app shows at most 30 frames/s
+        for events in _captures:
+            events.append(dict(event))
+        return
+    _last_frame = now
     emit(event)
 
 

@@ -25,7 +25,10 @@ def _number(value: Any) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an int too large for a float
+            return None
     if isinstance(value, str) and value in ("nan", "inf", "-inf"):
         return float(value)
     return None
@@ -39,7 +42,9 @@ def _valid_metric(event: Event) -> Event | None:
     if not clean:
         return None
     step = event.get("step")
-    event["step"] = int(step) if isinstance(step, (int, float)) and math.isfinite(step) else 0
+    number = _number(step)
+    finite = number is not None and math.isfinite(number) and not isinstance(step, str)
+    event["step"] = int(step) if finite else 0
     event["values"] = clean
     return event
 
@@ -52,7 +57,9 @@ def parse_line(line: bytes | str) -> Event | None:
         event = json.loads(line)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
-    if not isinstance(event, dict) or event.get("kind") not in KINDS:
+    if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
+        return None
+    if event["kind"] not in KINDS:
         return None
     if event["kind"] == "metric":
         return _valid_metric(event)

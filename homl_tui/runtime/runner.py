@@ -283,7 +283,10 @@ class Run:
         else:
             status, outcome, message = self._describe_stop(returncode)
         if self.spec.mode == "check":
-            if check is not None and self._stop_reason is None:
+            # A check event the child sent has already been forwarded: its verdict stands even
+            # if the process had to be stopped afterwards (e.g. a learner thread kept it alive),
+            # so that a run never has two check events.
+            if check is not None:
                 try:
                     outcome = Outcome(check.get("outcome"))
                 except ValueError:

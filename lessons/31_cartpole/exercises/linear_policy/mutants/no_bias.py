@@ -1,0 +1,10 @@
+"""Mutant: forgets the bias."""
+import numpy as np
+
+
+def act(weights, obs):
+    """The action (int 0 or 1) the linear policy with `weights` takes for observation `obs`."""
+    score = float(np.dot(weights[:4], obs))
+    return 1 if score > 0 else 0
+
+

@@ -1,0 +1,10 @@
+"""Mutant: returns the score instead of an action."""
+import numpy as np
+
+
+def act(weights, obs):
+    """The action (int 0 or 1) the linear policy with `weights` takes for observation `obs`."""
+    score = float(np.dot(weights[:4], obs) + weights[4])
+    return score  # positive means right, negative left
+
+

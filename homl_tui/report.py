@@ -83,7 +83,11 @@ def enabled() -> bool:
 def _number(value: Any) -> float:
     if hasattr(value, "item"):
         value = value.item()
-    return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"homl_tui.report needs numbers; got {type(value).__name__} "
+                        f"{value!r:.40}") from None
 
 
 def _finite_or_none(value: float) -> float | str:

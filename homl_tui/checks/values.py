@@ -105,6 +105,8 @@ def expect_close(
     Checks the shape first, then NaN/infinity, then the largest difference, and
     says how far off the value is and where, never what it should be.
     """
+    if actual is None:
+        fail(f"`{name}` is None: did you forget to `return` the result?")
     if isinstance(actual, (list, tuple)) and np.ndim(as_array(expected)) == 0:
         fail(f"`{name}` is a {type(actual).__name__}; it should be a single number.")
     try:

@@ -79,6 +79,8 @@ def _prepare(spec: RunSpec) -> str:
             import sklearn  # noqa: F401
         elif name in ("numpy", "pandas", "gymnasium", "transformers"):
             __import__(name)
+    if "torch" not in spec.frameworks:
+        report.emit({"kind": "note", "device": "cpu", "device_name": "CPU"})
     seed_everything(spec.seed)
     return device
 
@@ -201,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     report.emit({"kind": "end", "status": status, "message": message,
                  "duration_s": time.monotonic() - started})
     report.flush()
+    if spec.mode == "check":
+        # The verdict is sent: do not wait for threads the learner's code left running.
+        os._exit(0)
     return 0
 
 

@@ -15,7 +15,6 @@ import math
 
 import torch
 
-from homl_tui import report
 from homl_tui.checks import CheckFailed, expect_decreasing, expect_true, fail, require_function
 
 TRUE_W = [2.0, -3.4]
@@ -26,36 +25,12 @@ BUDGET_EPOCHS, BUDGET_TOL = 2, 0.05
 
 
 class Recorder:
-    """Stands in for report.metric and report.progress during a run; passes events on."""
+    """What one training run streamed: report.metric and report.progress calls, in order."""
 
-    def __init__(self, learner, run):
-        self.learner, self.run = learner, run
-        self.metrics, self.progress = [], []
-        self._saved = []
-
-    def _metric(self, step=None, *, run=None, **values):
-        self.metrics.append((step, values))
-        self._original_metric(step, run=run or self.run, **values)
-
-    def _progress(self, done, total, note=""):
-        self.progress.append((float(done), float(total)))
-        self._original_progress(done, total, note)
-
-    def __enter__(self):
-        self._original_metric, self._original_progress = report.metric, report.progress
-        swaps = [(report, "metric", self._metric), (report, "progress", self._progress)]
-        # A learner who wrote `from homl_tui.report import metric` holds the function itself.
-        for name, new in (("metric", self._metric), ("progress", self._progress)):
-            if getattr(self.learner, name, None) is getattr(report, name):
-                swaps.append((self.learner, name, new))
-        for owner, name, new in swaps:
-            self._saved.append((owner, name, getattr(owner, name)))
-            setattr(owner, name, new)
-        return self
-
-    def __exit__(self, *exc):
-        for owner, name, old in reversed(self._saved):
-            setattr(owner, name, old)
+    def __init__(self, events):
+        self.metrics = [(e["step"], e["values"]) for e in events if e["kind"] == "metric"]
+        self.progress = [(float(e["done"]), float(e["total"]))
+                         for e in events if e["kind"] == "progress"]
 
 
 def _data(seed):
@@ -65,12 +40,13 @@ def _data(seed):
     return X, y
 
 
-def _train(train, learner, ctx, lr, epochs, run):
+def _train(train, ctx, lr, epochs):
     X, y = _data(ctx.seed + 2024)
     ctx.reseed()
     g = torch.Generator().manual_seed(ctx.seed + 1)
-    with Recorder(learner, run) as rec:
+    with ctx.report.capture() as events:
         out = train(X, y, lr, epochs, BATCH, g)
+    rec = Recorder(events)
     if not isinstance(out, tuple) or len(out) != 3:
         fail(f"`train` should return (w, b, losses); it returned a {type(out).__name__}.")
     w, b, losses = out
@@ -91,9 +67,9 @@ def _error(w, b):
     return max(errors) if all(math.isfinite(e) for e in errors) else math.inf
 
 
-def _check_loop(train, learner, ctx):
+def _check_loop(train, ctx):
     steps = CHECK_EPOCHS * math.ceil(N / BATCH)
-    w, b, losses, rec = _train(train, learner, ctx, CHECK_LR, CHECK_EPOCHS, f"lr={CHECK_LR}")
+    w, b, losses, rec = _train(train, ctx, CHECK_LR, CHECK_EPOCHS)
     where = f"(lr={CHECK_LR}, {CHECK_EPOCHS} epochs, batch size {BATCH})"
     expect_true(len(losses) == steps,
                 f"`losses` has {len(losses)} entries, but training {where} takes {steps} "
@@ -126,8 +102,7 @@ def _check_loop(train, learner, ctx):
         expect_true(len(set(step_values)) == len(step_values),
                     "report.metric got the same `step` more than once: count minibatch steps "
                     "across epochs (step += 1 after every update), not batches within an epoch.")
-    reported = with_loss[-1][1]["loss"]
-    reported = float(reported.detach() if hasattr(reported, "detach") else reported)
+    reported = float(with_loss[-1][1]["loss"])  # a float, or "nan"/"inf" for non-finite values
     expect_true(math.isclose(reported, losses[-1], rel_tol=1e-4, abs_tol=1e-6),
                 "The last loss sent with report.metric is not the last entry of `losses`: "
                 "report the same number you record.")
@@ -144,7 +119,7 @@ def _check_learning_rate(train, learner, ctx):
         fail("Set LEARNING_RATE (at the top of the file) to a number: the rate you picked.")
     if not lr > 0:
         fail(f"LEARNING_RATE is {lr}; a learning rate must be a positive number.")
-    w, b, losses, _ = _train(train, learner, ctx, lr, BUDGET_EPOCHS, "LEARNING_RATE")
+    w, b, losses, _ = _train(train, ctx, lr, BUDGET_EPOCHS)
     where = f"LEARNING_RATE = {lr:g} ({BUDGET_EPOCHS} epochs, batch size {BATCH})"
     try:
         expect_decreasing("losses", losses, window=20)
@@ -166,5 +141,5 @@ def _check_learning_rate(train, learner, ctx):
 def check(learner, ctx):
     train = require_function(learner, "train")
     torch.set_grad_enabled(True)
-    _check_loop(train, learner, ctx)
+    _check_loop(train, ctx)
     _check_learning_rate(train, learner, ctx)

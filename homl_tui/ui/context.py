@@ -1,0 +1,80 @@
+"""What the app works on: the course, the store (if it opened), the workspace and settings.
+
+No Textual here, so screens and tests share one plain object. Store reads and
+writes go through :meth:`AppContext.progress` and :meth:`AppContext.write`, which
+turn failures into messages instead of exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from homl_tui.course import Course, Exercise, Lesson
+from homl_tui.outcome import Outcome
+from homl_tui.store import Store, Workspace
+from homl_tui.store.db import Progress
+
+
+@dataclass
+class AppContext:
+    """The course, the learner's state and the run settings for one app session."""
+
+    course: Course
+    store: Store | None
+    workspace: Workspace
+    device: str = "auto"
+    data_dir: Path | None = None  # the project's data/ folder, passed to checks
+
+    def progress(self) -> dict[str, Progress]:
+        """Progress per exercise key; empty when the store is missing or unreadable."""
+        if self.store is None:
+            return {}
+        try:
+            return self.store.all_progress()
+        except Exception:  # noqa: BLE001 - no progress is better than no app
+            return {}
+
+    def write(self, action: Callable[[Store], object]) -> str | None:
+        """Run a store write; return an error message instead of raising (``None`` when fine)."""
+        if self.store is None:
+            return None
+        try:
+            action(self.store)
+        except Exception as exc:  # noqa: BLE001
+            return f"Progress not saved: {exc}"
+        return None
+
+
+def exercise_mark(progress: Progress | None) -> str:
+    """One character for an exercise's state: ✔ passed, ✘ failed, ! error, · not started."""
+    if progress is None or not progress.last_outcome:
+        return "·"
+    if progress.passed:
+        return Outcome.PASS.mark
+    try:
+        return Outcome(progress.last_outcome).mark
+    except ValueError:
+        return "?"
+
+
+def lesson_score(lesson: Lesson, progress: dict[str, Progress]) -> tuple[int, int]:
+    """(exercises passed, exercises) for a lesson."""
+    passed = sum(1 for e in lesson.exercises if (p := progress.get(e.key)) and p.passed)
+    return passed, len(lesson.exercises)
+
+
+def lesson_mark(lesson: Lesson, progress: dict[str, Progress]) -> str:
+    """``3/5``, with ``✔`` once every exercise passed."""
+    passed, total = lesson_score(lesson, progress)
+    if total == 0:
+        return "—"
+    return f"{passed}/{total}" + (" ✔" if passed == total else "")
+
+
+def find_exercise(course: Course, key: str) -> Exercise | None:
+    """The exercise named ``lesson/exercise``."""
+    lesson_id, _, exercise_id = key.partition("/")
+    lesson = course.lesson(lesson_id)
+    return lesson.exercise(exercise_id) if lesson else None

@@ -1,0 +1,59 @@
+"""Build the app from command-line settings (``create_app``) and run it (``launch``)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from homl_tui.ui.app import HomlApp
+
+
+def create_app(
+    lessons_dir: str | os.PathLike[str] | None = None,
+    data_dir: str | os.PathLike[str] | None = None,
+    device: str = "auto",
+) -> HomlApp:
+    """The app for a lessons folder, a data folder and a device setting (tests use this)."""
+    from homl_tui.course import load_course
+    from homl_tui.grading import project_data_dir
+    from homl_tui.paths import data_paths, default_lessons_dir
+    from homl_tui.store import Store, StoreError, Workspace
+    from homl_tui.ui.context import AppContext
+
+    course = load_course(Path(lessons_dir).resolve() if lessons_dir else default_lessons_dir())
+    paths = data_paths(data_dir)
+    notes: list[str] = []
+    store: Store | None = None
+    try:
+        store = Store(paths.db)
+    except StoreError as exc:
+        notes.append(f"Progress will not be saved: {exc}")
+    except OSError as exc:
+        notes.append(f"Progress will not be saved: {exc.strerror or exc}")
+    else:
+        if store.notice:
+            notes.append(store.notice)
+    context = AppContext(
+        course=course,
+        store=store,
+        workspace=Workspace(paths.workspace),
+        device=device,
+        data_dir=project_data_dir(course),
+    )
+    return HomlApp(context, notes)
+
+
+def launch(args: argparse.Namespace) -> int:
+    """Run the TUI with ``args.lessons``, ``args.data_dir`` and ``args.device``; exit status."""
+    app = create_app(
+        getattr(args, "lessons", None),
+        getattr(args, "data_dir", None),
+        getattr(args, "device", "auto"),
+    )
+    try:
+        app.run()
+    finally:
+        if app.context.store is not None:
+            app.context.store.close()
+    return app.return_code or 0

@@ -1,0 +1,1 @@
+"""Pure text rendering for the UI panels (no Textual): downsampling, charts, CartPole."""

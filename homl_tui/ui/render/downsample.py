@@ -1,0 +1,45 @@
+"""Shrink long metric series to about one point per plot column.
+
+Each bucket of consecutive points keeps its lowest and its highest value (in
+step order) so spikes survive, and the very last point is always kept so the
+curve ends where the run is now.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+Point = tuple[float, float]
+
+
+def downsample(points: Sequence[Point], buckets: int) -> list[Point]:
+    """At most about ``2 * buckets + 1`` points of ``points`` (min and max per bucket, and the last)."""
+    n = len(points)
+    if buckets < 1 or n <= 2 * buckets:
+        return list(points)
+    out: list[Point] = []
+    size = n / buckets
+    for b in range(buckets):
+        start, stop = int(b * size), int((b + 1) * size)
+        chunk = points[start:stop]
+        finite = [p for p in chunk if math.isfinite(p[1])]
+        if not finite:
+            continue
+        low = min(finite, key=lambda p: p[1])
+        high = max(finite, key=lambda p: p[1])
+        out.extend(sorted({low, high}, key=lambda p: p[0]))
+    last = points[-1]
+    if not out or out[-1] != last:
+        out.append(last)
+    return out
+
+
+def finite_points(points: Sequence[Point]) -> list[Point]:
+    """Only the points whose x and y are finite numbers (NaN and infinities cannot be drawn)."""
+    return [p for p in points if math.isfinite(p[0]) and math.isfinite(p[1])]
+
+
+def first_non_finite(points: Sequence[Point]) -> Point | None:
+    """The first point whose value is NaN or infinite, if any."""
+    return next((p for p in points if not math.isfinite(p[1])), None)

@@ -1,0 +1,1 @@
+"""Screens: the course catalog, the lesson workspace and modal dialogs."""

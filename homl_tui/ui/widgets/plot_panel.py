@@ -1,0 +1,123 @@
+"""Plots sent with ``report.plot``: line, scatter, bar, or an image as shaded blocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.widget import Widget
+
+from homl_tui.runtime.events import Event
+
+EMPTY = (
+    "No plots yet. Code that calls report.plot(name, y, x, kind=...) "
+    "shows its plots here (line, scatter, bar or image)."
+)
+MAX_PLOTS = 4
+
+
+def _numbers(values: Any) -> list[float]:
+    out = []
+    for value in values if isinstance(values, list) else []:
+        try:
+            out.append(float(value))
+        except (TypeError, ValueError):
+            out.append(float("nan"))
+    return out
+
+
+def render_plot(event: Event, width: int, height: int) -> Text:
+    """One ``plot`` event as text of at most ``height`` lines."""
+    from homl_tui.ui.render import charts
+
+    kind = str(event.get("plot", "line"))
+    name = str(event.get("name", "plot"))
+    title = str(event.get("title") or name)
+    header = Text(f"{title}  ({kind})", style="bold")
+    if kind == "image":
+        rows = event.get("image") if isinstance(event.get("image"), list) else []
+        body = Text("\n".join(charts.shade_image(rows, width, height - 1)))
+    elif kind == "bar":
+        body = Text.from_ansi(
+            charts.bar_chart(
+                [str(v) for v in event.get("x") or []]
+                or [str(i) for i in range(len(event.get("y") or []))],
+                _numbers(event.get("y")),
+                width,
+                height - 1,
+            )
+        )
+    elif kind == "scatter":
+        labels = event.get("labels")
+        if isinstance(labels, list):
+            for index, label in enumerate(sorted(set(labels))[: len(charts.PALETTE)]):
+                header.append("  ● ", f"color({charts.series_color(index)})")
+                header.append(f"class {label}")
+        body = Text.from_ansi(
+            charts.scatter_chart(
+                _numbers(event.get("y")),
+                _numbers(event["x"]) if event.get("x") else None,
+                [int(v) for v in labels] if isinstance(labels, list) else None,
+                width,
+                height - 1,
+            )
+        )
+    else:
+        y = _numbers(event.get("y"))
+        x = _numbers(event["x"]) if event.get("x") else [float(i) for i in range(len(y))]
+        body = Text.from_ansi(
+            charts.line_chart({name: list(zip(x, y, strict=False))}, width, height - 1)
+        )
+    header.append("\n")
+    header.append_text(body)
+    return header
+
+
+class PlotPanel(Widget):
+    """The latest plot per name (the most recent first, up to four), stacked."""
+
+    DEFAULT_CSS = """
+    PlotPanel { height: 1fr; width: 1fr; padding: 0 1; display: none;
+                border-top: solid $primary-darken-2; }
+    PlotPanel.-shown { display: block; }
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.plots: dict[str, Event] = {}
+        self._version = 0
+        self._cache: tuple[tuple[int, int, int], Text] | None = None
+
+    def update_plots(self, plots: dict[str, Event]) -> bool:
+        """Replace plots by name (newest last); True if anything changed."""
+        if not plots:
+            return False
+        for name, event in plots.items():
+            self.plots.pop(name, None)
+            self.plots[name] = event
+        self._version += 1
+        self.set_class(True, "-shown")
+        return True
+
+    def clear_plots(self) -> None:
+        self.plots = {}
+        self._version += 1
+        self.set_class(False, "-shown")
+        self.refresh()
+
+    def render(self) -> RenderableType:
+        if not self.plots:
+            return Text(EMPTY, style="dim")
+        key = (self.size.width, self.size.height, self._version)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        shown = list(self.plots.values())[-MAX_PLOTS:][::-1]
+        each = max(6, self.size.height // len(shown))
+        text = Text()
+        for i, event in enumerate(shown):
+            if i:
+                text.append("\n")
+            text.append_text(render_plot(event, max(1, self.size.width), each))
+        self._cache = (key, text)
+        return text

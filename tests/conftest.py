@@ -1,0 +1,157 @@
+"""Shared fixtures for the core test suite.
+
+Everything here runs the real thing: exercises are written to ``tmp_path`` and
+checked by real :class:`~homl_tui.runtime.runner.Run` child processes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from homl_tui.runtime.events import Event
+from homl_tui.runtime.runner import Run, RunResult
+from homl_tui.runtime.spec import RunSpec
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE_LESSONS = ROOT / "tests" / "fixtures" / "lessons"
+DEMO_LESSON = FIXTURE_LESSONS / "01_demo"
+
+#: check.py, solution.py and starter.py of a tiny exercise: ``double(x)`` returns ``2 * x``.
+DOUBLE_CHECK = """
+    from homl_tui.checks import compare_with_reference, require_function
+
+
+    def check(learner, ctx):
+        double = require_function(learner, "double")
+        rng = ctx.rng()
+        cases = [(rng.normal(size=(n,)),) for n in (1, 3, 5)]
+        compare_with_reference("double", double, ctx.reference.double, cases)
+"""
+DOUBLE_SOLUTION = """
+    def double(x):
+        return 2 * x
+"""
+DOUBLE_STARTER = """
+    def double(x):
+        # TODO: return twice x
+        raise NotImplementedError
+"""
+
+
+def dedent(source: str) -> str:
+    return textwrap.dedent(source).lstrip("\n")
+
+
+def write_exercise(
+    directory: Path,
+    *,
+    check: str = DOUBLE_CHECK,
+    solution: str = DOUBLE_SOLUTION,
+    starter: str = DOUBLE_STARTER,
+    extra: dict[str, str] | None = None,
+) -> Path:
+    """Write an exercise folder (check.py, solution.py, starter.py, extra files); return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    files = {"check.py": check, "solution.py": solution, "starter.py": starter, **(extra or {})}
+    for name, text in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text), encoding="utf-8")
+    return directory
+
+
+@dataclass
+class Checked:
+    """What a run produced: its result and every event, in arrival order."""
+
+    result: RunResult
+    events: list[Event] = field(default_factory=list)
+    run: Run | None = None
+
+    def kinds(self) -> list[str]:
+        return [e["kind"] for e in self.events]
+
+    def of(self, kind: str) -> list[Event]:
+        return [e for e in self.events if e["kind"] == kind]
+
+    def text(self, kind: str = "stdout") -> str:
+        return "".join(e["text"] for e in self.of(kind))
+
+
+def make_spec(target: Path, exercise_dir: Path | None, **overrides: Any) -> RunSpec:
+    spec: dict[str, Any] = dict(
+        mode="check",
+        target=str(target),
+        exercise_dir=str(exercise_dir) if exercise_dir else None,
+        frameworks=["numpy"],
+        timeout_s=30.0,
+        memory_mb=2048,
+        threads=1,
+    )
+    spec.update(overrides)
+    return RunSpec(**spec)
+
+
+def run_check(
+    tmp_path: Path,
+    learner: str,
+    *,
+    exercise_dir: Path | None = None,
+    **overrides: Any,
+) -> Checked:
+    """Write ``learner`` as the learner's file and run it (check mode unless ``mode=`` is given).
+
+    The exercise defaults to the ``double`` exercise above, written under ``tmp_path``.
+    """
+    if exercise_dir is None:
+        exercise_dir = tmp_path / "exercise"
+        if not exercise_dir.is_dir():
+            write_exercise(exercise_dir)
+    workspace = tmp_path / "workspace"
+    workspace.mkdir(exist_ok=True)
+    target = workspace / "attempt.py"
+    target.write_text(dedent(learner), encoding="utf-8")
+    run = Run(make_spec(target, exercise_dir, **overrides)).start()
+    events: list[Event] = []
+    result = run.wait(events.append)
+    return Checked(result, events, run)
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a child ``python``: the project importable, no event pipe, no colour."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("HOML_TUI_EVENTS_FD", "HOML_TUI_HOME", "HOML_TUI_LESSONS", "NO_COLOR")}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    env.update(extra)
+    return env
+
+
+def run_python(code: str, *, timeout: float = 60, **kwargs: Any) -> subprocess.CompletedProcess:
+    """Run ``python -c code`` in a fresh interpreter and capture its output."""
+    kwargs.setdefault("env", subprocess_env())
+    return subprocess.run([sys.executable, "-c", dedent(code)], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, **kwargs)
+
+
+def process_gone(pid: int) -> bool:
+    """True when ``pid`` no longer runs (absent, or a zombie nobody has reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except FileNotFoundError:
+        return True
+    return stat[stat.rfind(b")") + 2:].split()[0] in (b"Z", b"X")
+
+
+@pytest.fixture
+def double_exercise(tmp_path: Path) -> Path:
+    """The ``double`` exercise written under ``tmp_path``."""
+    return write_exercise(tmp_path / "exercise")

@@ -1,0 +1,1 @@
+"""UI tests: pilot tests, snapshots and rendering helpers."""

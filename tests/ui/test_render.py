@@ -1,0 +1,90 @@
+"""Pure rendering helpers: downsampling, charts, CartPole, event coalescing, lesson text."""
+
+from __future__ import annotations
+
+import math
+
+from homl_tui.course import load_course
+from homl_tui.ui.lesson_text import lesson_markdown
+from homl_tui.ui.render.cartpole import cart_column, draw_cartpole
+from homl_tui.ui.render.charts import line_chart, shade_image
+from homl_tui.ui.render.downsample import downsample
+from homl_tui.ui.session import coalesce
+
+from .conftest import LESSONS
+
+
+def test_downsample_keeps_short_series_unchanged() -> None:
+    points = [(float(i), float(i)) for i in range(10)]
+    assert downsample(points, 20) == points
+
+
+def test_downsample_keeps_spikes_and_the_last_point() -> None:
+    points = [(float(i), 0.0) for i in range(10_000)]
+    points[5_000] = (5000.0, 99.0)
+    points[7_000] = (7000.0, -5.0)
+    out = downsample(points, 50)
+    assert len(out) <= 2 * 50 + 1
+    assert (5000.0, 99.0) in out and (7000.0, -5.0) in out
+    assert out[-1] == points[-1]
+
+
+def test_line_chart_draws_axes_for_each_series() -> None:
+    chart = line_chart(
+        {"loss": [(i, 1 / (i + 1)) for i in range(100)], "acc": [(i, i / 100) for i in range(100)]},
+        60,
+        12,
+    )
+    assert "┌" in chart and "┘" in chart
+
+
+def test_line_chart_explains_when_nothing_is_finite() -> None:
+    assert "no finite values" in line_chart({"loss": [(0, math.nan)]}, 60, 12)
+
+
+def test_shade_image_uses_darker_blocks_for_larger_values() -> None:
+    rows = shade_image([[0, 1], [2, 3]], 20, 5)
+    assert rows == ["  ░░", "▓▓██"]
+
+
+def test_cart_position_maps_the_track_to_the_panel_width() -> None:
+    assert cart_column(-2.4, 41) == 0
+    assert cart_column(0.0, 41) == 20
+    assert cart_column(2.4, 41) == 40
+    assert cart_column(9.0, 41) == 40
+
+
+def test_pole_leans_the_way_theta_says() -> None:
+    upright = draw_cartpole([0.0, 0.0, 0.0, 0.0], 41, 10)
+    leaning = draw_cartpole([0.0, 0.0, 0.5, 0.0], 41, 10)
+    assert len(upright) == 10 and all(len(line) == 41 for line in upright)
+    assert upright[0].index("│") == 20
+    assert "╱" in "".join(leaning)
+    top = next(line for line in leaning if "╱" in line)
+    assert top.index("╱") > 20
+
+
+def test_coalesce_joins_output_keeps_latest_frame_and_all_metrics() -> None:
+    batch = coalesce(
+        [
+            {"kind": "stdout", "text": "a"},
+            {"kind": "stdout", "text": "b\n"},
+            {"kind": "metric", "step": 0, "values": {"loss": 1.0}},
+            {"kind": "frame", "state": [0, 0, 0, 0], "step": 1},
+            {"kind": "metric", "step": 1, "values": {"loss": 0.5, "acc": 0.7}},
+            {"kind": "frame", "state": [1, 0, 0, 0], "step": 2},
+            {"kind": "note", "device": "cuda", "device_name": "H100"},
+        ]
+    )
+    assert batch.output == [("stdout", "ab\n")]
+    assert batch.metrics == [(0, "loss", 1.0), (1, "loss", 0.5), (1, "acc", 0.7)]
+    assert batch.frame is not None and batch.frame["step"] == 2
+    assert batch.device == ("cuda", "H100")
+
+
+def test_exercise_markers_become_callouts() -> None:
+    lesson = load_course(LESSONS).lesson("demo")
+    assert lesson is not None
+    text = lesson_markdown(lesson, {"add": "✔"})
+    assert ":::" not in text
+    assert "Exercise 1: Add two arrays" in text and "✔" in text

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _pty import time_to_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-HOML_MARKER = "Neural networks and deep learning"
+HOML_MARKER = "Tensors and broadcasting"
 BARE_MARKER = "bare-textual-ready"
 
 

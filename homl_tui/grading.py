@@ -22,7 +22,7 @@ MIN_MUTANTS = 2
 
 def project_data_dir(course: Course) -> Path:
     """The project's ``data/`` folder (next to ``lessons/``)."""
-    return course.root.parent / "data"
+    return course.data_dir
 
 
 def code_hash(path: Path) -> str:

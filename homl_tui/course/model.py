@@ -113,6 +113,11 @@ class Course:
     lessons: list[Lesson] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
+    @property
+    def data_dir(self) -> Path:
+        """The project's ``data/`` folder, next to the lessons folder."""
+        return self.root.parent / "data"
+
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)
 

@@ -7,7 +7,9 @@ command palette (which also offers theme switching).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -16,7 +18,20 @@ from textual.screen import Screen
 from homl_tui.ui.commands import CourseCommands
 from homl_tui.ui.context import AppContext
 from homl_tui.ui.screens.catalog import CatalogScreen
-from homl_tui.ui.screens.lesson import LessonScreen
+
+if TYPE_CHECKING:
+    from homl_tui.ui.screens.lesson import LessonScreen
+
+LESSON_MODULE = "homl_tui.ui.screens.lesson"
+
+
+def _as_lesson_screen(screen: Screen) -> LessonScreen | None:
+    """``screen`` if it is a lesson screen. The lesson module (editor, Markdown, tree-sitter)
+    is imported only when the first lesson opens, to keep start-up fast."""
+    module = sys.modules.get(LESSON_MODULE)
+    if module is not None and isinstance(screen, module.LessonScreen):
+        return screen
+    return None
 
 
 class HomlApp(App[int]):
@@ -43,25 +58,30 @@ class HomlApp(App[int]):
         if lesson is None:
             self.notify(f"No lesson named {lesson_id!r}.", severity="error")
             return
-        if isinstance(self.screen, LessonScreen):
-            if self.screen.lesson.id == lesson_id and exercise_id:
+        current = _as_lesson_screen(self.screen)
+        if current is not None:
+            if current.lesson.id == lesson_id and exercise_id:
                 exercise = lesson.exercise(exercise_id)
                 if exercise is not None:
-                    self.screen._open_exercise(exercise)
+                    current._open_exercise(exercise)
                 return
-            self.screen.shutdown()
+            current.shutdown()
             self.pop_screen()
+        from homl_tui.ui.screens.lesson import LessonScreen
+
         self.push_screen(LessonScreen(self.context, lesson, exercise_id))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        if isinstance(screen, LessonScreen):
-            for title, help_text, callback in screen.palette_commands():
+        lesson_screen = _as_lesson_screen(screen)
+        if lesson_screen is not None:
+            for title, help_text, callback in lesson_screen.palette_commands():
                 yield SystemCommand(title, help_text, callback)
 
     async def action_quit(self) -> None:
         """Save drafts and stop runs, then quit."""
         for screen in self.screen_stack:
-            if isinstance(screen, LessonScreen):
-                screen.shutdown()
+            lesson_screen = _as_lesson_screen(screen)
+            if lesson_screen is not None:
+                lesson_screen.shutdown()
         self.exit(0)

@@ -16,7 +16,6 @@ def create_app(
 ) -> HomlApp:
     """The app for a lessons folder, a data folder and a device setting (tests use this)."""
     from homl_tui.course import load_course
-    from homl_tui.grading import project_data_dir
     from homl_tui.paths import data_paths, default_lessons_dir
     from homl_tui.store import Store, StoreError, Workspace
     from homl_tui.ui.context import AppContext
@@ -39,7 +38,7 @@ def create_app(
         store=store,
         workspace=Workspace(paths.workspace),
         device=device,
-        data_dir=project_data_dir(course),
+        data_dir=course.data_dir,
     )
     return HomlApp(context, notes)
 

@@ -460,8 +460,8 @@ def test_events_arrive_in_order_with_one_check_and_one_end(tmp_path):
     assert_single_check_and_end(checked)
     # stdout and stderr travel on their own pipes; the event pipe keeps its order
     kinds = [k for k in checked.kinds() if k not in ("stdout", "stderr")]
-    assert kinds == ["start", "metric", "metric", "metric", "metric", "metric", "progress",
-                     "check", "end"]
+    assert kinds == ["start", "note", "metric", "metric", "metric", "metric", "metric",
+                     "progress", "check", "end"]
     end = checked.events[-1]
     assert end["status"] == "ok" and end["outcome"] == "PASS"
     assert end["duration_s"] > 0

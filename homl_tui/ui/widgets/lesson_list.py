@@ -16,6 +16,7 @@ class LessonList(OptionList):
 
     DEFAULT_CSS = """
     LessonList, LessonList:focus { height: 1fr; border: none; padding: 0; }
+    LessonList { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def show_course(self, course: Course, progress: dict[str, Progress]) -> None:
@@ -27,17 +28,18 @@ class LessonList(OptionList):
             if lesson.part != part:
                 part = lesson.part
                 title = course.parts.get(part, f"Part {part}")
-                options.append(Option(Text(title, style="bold"), id=f"part:{part}", disabled=True))
+                heading = Text(title, style="bold", no_wrap=True, overflow="ellipsis")
+                options.append(Option(heading, id=f"part:{part}", disabled=True))
             passed, total = lesson_score(lesson, progress)
             mark = lesson_mark(lesson, progress)
             style = "green" if total and passed == total else ("yellow" if passed else "dim")
             prompt = Text.assemble(
-                "  ",
-                (f"{lesson.title}", "bold" if passed < total else ""),
-                "\n    ",
+                (f" {mark:>5} ", style),
+                (lesson.title, "bold" if passed < total else ""),
+                "\n       ",
                 (lesson.chapter, "italic dim"),
-                "  ",
-                (mark, style),
+                no_wrap=True,
+                overflow="ellipsis",
             )
             options.append(Option(prompt, id=lesson.id))
         self.set_options(options)

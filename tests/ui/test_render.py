@@ -88,3 +88,17 @@ def test_exercise_markers_become_callouts() -> None:
     text = lesson_markdown(lesson, {"add": "✔"})
     assert ":::" not in text
     assert "Exercise 1: Add two arrays" in text and "✔" in text
+
+
+def test_a_metric_whose_step_goes_back_starts_a_new_curve() -> None:
+    from homl_tui.ui.widgets.metrics_plot import MetricsPlot
+
+    plot = MetricsPlot()
+    plot.add_points([(0, "loss", 3.0), (1, "loss", 2.0), (2, "acc", 0.5)])
+    plot.add_points([(0, "loss", 5.0), (1, "loss", 4.0), (0, "loss", 6.0)])
+    assert list(plot.series) == ["loss", "acc", "loss #2", "loss #3"]
+    assert plot.series["loss"] == [(0.0, 3.0), (1.0, 2.0)]
+    assert plot.series["loss #2"] == [(0.0, 5.0), (1.0, 4.0)]
+    plot.clear_series()
+    plot.add_points([(0, "loss", 1.0)])
+    assert list(plot.series) == ["loss"]

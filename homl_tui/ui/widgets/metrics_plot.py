@@ -26,15 +26,28 @@ class MetricsPlot(Widget):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.series: dict[str, list[Point]] = {}
+        self._current: dict[str, str] = {}  # metric name -> the series it is appended to
         self.title = "metrics"
         self._version = 0
         self._cache: tuple[tuple[int, int, int], Text] | None = None
 
     def add_points(self, rows: Iterable[tuple[int, str, float]]) -> bool:
-        """Append (step, name, value) rows; True if anything was added."""
+        """Append (step, name, value) rows; True if anything was added.
+
+        When the step of a metric goes back (a second training run inside the
+        same check, say), its points start a new curve ``name #2`` instead of
+        zig-zagging over the first one.
+        """
         added = False
         for step, name, value in rows:
-            self.series.setdefault(name, []).append((float(step), float(value)))
+            key = self._current.get(name, name)
+            points = self.series.get(key)
+            if points and step < points[-1][0]:
+                number = 2
+                while f"{name} #{number}" in self.series:
+                    number += 1
+                key = self._current[name] = f"{name} #{number}"
+            self.series.setdefault(key, []).append((float(step), float(value)))
             added = True
         if added:
             self._version += 1
@@ -42,6 +55,7 @@ class MetricsPlot(Widget):
 
     def clear_series(self) -> None:
         self.series = {}
+        self._current = {}
         self._version += 1
         self.refresh()
 

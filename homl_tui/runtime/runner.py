@@ -100,7 +100,6 @@ class Run:
         threads = str(max(1, self.spec.threads))
         for var in THREAD_VARS:
             env[var] = threads
-        env["PYTHONUNBUFFERED"] = "1"
         env["PYTHONIOENCODING"] = "utf-8"
         env["PYTHONFAULTHANDLER"] = "1"
         env["PYTHONPATH"] = os.pathsep.join(

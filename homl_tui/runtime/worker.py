@@ -179,6 +179,9 @@ def run_script(target: Path) -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     spec = RunSpec.from_json(argv[0])
+    # Whole lines reach the app as soon as they are printed (not byte by byte, not held back).
+    for stream in (sys.stdout, sys.stderr):
+        stream.reconfigure(line_buffering=True)
     started = time.monotonic()
     target = Path(spec.target).resolve()
     sys.path.insert(0, str(target.parent))

@@ -82,6 +82,18 @@ def _course(args: argparse.Namespace):
     return load_course(root)
 
 
+class UsageError(Exception):
+    """A command-line mistake: printed as ``error: ...`` with exit status 2."""
+
+
+def _select(course, target: str | None):
+    """The exercises ``target`` names; :class:`UsageError` if it names nothing known."""
+    try:
+        return course.select(target)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+
+
 def _report_problems(course, out: TextIO) -> None:
     for problem in course.problems:
         print(f"warning: lesson skipped or incomplete: {problem}", file=out)
@@ -184,14 +196,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     course = _course(args)
     _report_problems(course, sys.stderr)
-    try:
-        exercises = course.select(args.target)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2
+    exercises = _select(course, args.target)
     if not exercises:
-        print("error: no exercises to check", file=sys.stderr)
-        return 2
+        raise UsageError("no exercises to check")
     parallel = _jobs_count(args.jobs)
     data_dir = grading.project_data_dir(course)
     store = None
@@ -249,11 +256,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         grading.LintFinding(str(p.path), f"[{p.field}] {p.message}" if p.field else p.message)
         for p in course.problems
     ]
-    try:
-        exercises = course.select(args.target)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2
+    exercises = _select(course, args.target)
     lesson_ids = {ex.lesson_id for ex in exercises}
     for lesson in course.lessons:
         if lesson.id in lesson_ids or not args.target:
@@ -291,14 +294,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from homl_tui.store import Workspace
 
     course = _course(args)
-    try:
-        exercises = course.select(args.target)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 2
+    exercises = _select(course, args.target)
     if len(exercises) != 1:
-        print("error: name one exercise as LESSON/EXERCISE", file=sys.stderr)
-        return 2
+        raise UsageError("name one exercise as LESSON/EXERCISE")
     ex = exercises[0]
     target = ex.solution if args.solution else Workspace(data_paths(args.data_dir).workspace).ensure(ex)
     spec = grading.spec_for(ex, target, "run", data_dir=grading.project_data_dir(course),
@@ -335,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         from homl_tui.ui.launch import launch
 
         return launch(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from homl_tui.course import Course, Exercise, Lesson
+from homl_tui.course import Course, Lesson
 from homl_tui.outcome import Outcome
 from homl_tui.store import Store, Workspace
 from homl_tui.store.db import Progress
@@ -71,10 +71,3 @@ def lesson_mark(lesson: Lesson, progress: dict[str, Progress]) -> str:
     if total == 0:
         return "—"
     return f"{passed}/{total}" + (" ✔" if passed == total else "")
-
-
-def find_exercise(course: Course, key: str) -> Exercise | None:
-    """The exercise named ``lesson/exercise``."""
-    lesson_id, _, exercise_id = key.partition("/")
-    lesson = course.lesson(lesson_id)
-    return lesson.exercise(exercise_id) if lesson else None

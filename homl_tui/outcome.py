@@ -15,6 +15,14 @@ class Outcome(str, Enum):
     TIMEOUT = "TIMEOUT"
     CANCELLED = "CANCELLED"
 
+    @classmethod
+    def parse(cls, value: object) -> Outcome:
+        """The outcome named by ``value`` (from an event or the store); unknown -> ERROR."""
+        try:
+            return cls(str(value))
+        except ValueError:
+            return cls.ERROR
+
     @property
     def label(self) -> str:
         return {

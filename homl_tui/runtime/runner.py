@@ -286,10 +286,7 @@ class Run:
             # if the process had to be stopped afterwards (e.g. a learner thread kept it alive),
             # so that a run never has two check events.
             if check is not None:
-                try:
-                    outcome = Outcome(check.get("outcome"))
-                except ValueError:
-                    outcome = Outcome.ERROR
+                outcome = Outcome.parse(check.get("outcome"))
                 message = str(check.get("message", ""))
                 details = str(check.get("details", ""))
             else:

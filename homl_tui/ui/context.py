@@ -53,10 +53,7 @@ def exercise_mark(progress: Progress | None) -> str:
         return "·"
     if progress.passed:
         return Outcome.PASS.mark
-    try:
-        return Outcome(progress.last_outcome).mark
-    except ValueError:
-        return "?"
+    return Outcome.parse(progress.last_outcome).mark
 
 
 def lesson_score(lesson: Lesson, progress: dict[str, Progress]) -> tuple[int, int]:

@@ -55,14 +55,6 @@ TABS = ("tab-text", "tab-code", "tab-output", "tab-metrics", "tab-rollout")
 PaletteCommand = tuple[str, str, Callable[[], object]]
 
 
-def _outcome(value: object) -> Outcome:
-    """An outcome from an event or the store; anything unknown counts as ERROR."""
-    try:
-        return Outcome(str(value))
-    except ValueError:
-        return Outcome.ERROR
-
-
 class LessonScreen(Screen[None]):
     """One lesson: read it, edit the exercise files, run and check them."""
 
@@ -223,7 +215,7 @@ class LessonScreen(Screen[None]):
         self.output.result.clear_result()
         last = None
         if progress and progress.last_outcome:
-            last = Outcome.PASS if progress.passed else _outcome(progress.last_outcome)
+            last = Outcome.PASS if progress.passed else Outcome.parse(progress.last_outcome)
         self.status.set_outcome(last)
         self.status.set_exercise(exercise.key)
         self.query_one(ExerciseList).show_exercises(
@@ -374,7 +366,7 @@ class LessonScreen(Screen[None]):
         if batch.device is not None:
             self.status.set_device(*batch.device)
         if batch.check is not None:
-            outcome = _outcome(batch.check.get("outcome"))
+            outcome = Outcome.parse(batch.check.get("outcome"))
             self.output.result.show_result(
                 outcome, str(batch.check.get("message", "")), str(batch.check.get("details", ""))
             )
@@ -403,7 +395,7 @@ class LessonScreen(Screen[None]):
                 error=not good,
             )
         elif end.get("outcome"):
-            outcome = _outcome(end["outcome"])
+            outcome = Outcome.parse(end["outcome"])
             self.status.set_outcome(outcome)
             if session.check is None:
                 self.output.result.show_result(outcome, str(end.get("message", "")))

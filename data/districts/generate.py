@@ -68,7 +68,8 @@ def _segment_distance(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
 def coast_distance(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Distance in degrees from each point to the coastline polyline."""
     pts = np.column_stack([lon, lat])
-    return np.min([_segment_distance(pts, a, b) for a, b in zip(COAST[:-1], COAST[1:])], axis=0)
+    pairs = zip(COAST[:-1], COAST[1:], strict=True)
+    return np.min([_segment_distance(pts, a, b) for a, b in pairs], axis=0)
 
 
 def coast_longitude(lat: np.ndarray) -> np.ndarray:

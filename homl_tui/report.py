@@ -221,18 +221,28 @@ def plot(
     kind: str = "line",
     labels: Iterable[Any] | None = None,
     title: str = "",
+    xlabel: str = "",
+    ylabel: str = "",
 ) -> None:
     """Send a small data series for an ASCII plot.
 
     ``kind`` is ``line`` (y against x), ``scatter`` (points, optionally coloured
-    by integer ``labels``), ``bar`` (``x`` are category names) or ``image``
-    (``y`` is a 2-D array of intensities, e.g. a digit or a confusion matrix).
+    by integer ``labels``), ``bar`` (``x`` are category names), ``image``
+    (``y`` is a 2-D array of intensities, e.g. a digit) or ``matrix`` (``y`` is a
+    2-D table of numbers drawn as shaded cells with their values, e.g. a confusion
+    matrix; ``x`` names the classes). ``xlabel``/``ylabel`` name the axes.
     """
     if not _active():
         return
     event: dict[str, Any] = {"kind": "plot", "name": name, "plot": kind, "title": title}
-    if kind == "image":
+    if xlabel:
+        event["xlabel"] = str(xlabel)
+    if ylabel:
+        event["ylabel"] = str(ylabel)
+    if kind in ("image", "matrix"):
         event["image"] = [[_finite_or_none(float(v)) for v in row] for row in _as_list(y)]
+        if x is not None:
+            event["x"] = [str(v) for v in _as_list(x)]
     else:
         event["y"] = _thin([_finite_or_none(float(v)) for v in _as_list(y)])
         if x is not None:
@@ -241,6 +251,54 @@ def plot(
         if labels is not None:
             event["labels"] = _thin([int(v) for v in _as_list(labels)])
     emit(event)
+
+
+def boundary(
+    name: str,
+    predict: Any,
+    X: Any,
+    y: Any,
+    *,
+    title: str = "",
+    resolution: tuple[int, int] = (96, 48),
+    xlabel: str = "",
+    ylabel: str = "",
+) -> None:
+    """Send the decision regions of a classifier on 2-D data, with the points on top.
+
+    ``predict`` maps an ``(m, 2)`` array to labels (``model.predict`` works); it is
+    called once on a ``resolution`` grid covering ``X`` with a small margin. ``y``
+    holds the points' true labels (any hashable values: they are listed as classes).
+    """
+    if not _active():
+        return
+    import numpy as np
+
+    points = np.asarray(_as_list(X), dtype=float)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"report.boundary needs X of shape (n, 2), got {points.shape}")
+    truth = np.asarray(_as_list(y)).reshape(-1)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    pad = np.where(hi > lo, (hi - lo) * 0.05, 0.5)
+    lo, hi = lo - pad, hi + pad
+    cols, rows = max(2, int(resolution[0])), max(2, int(resolution[1]))
+    gx = np.linspace(lo[0], hi[0], cols)
+    gy = np.linspace(hi[1], lo[1], rows)  # top row = largest y
+    xx, yy = np.meshgrid(gx, gy)
+    grid_pred = np.asarray(_as_list(predict(np.column_stack([xx.ravel(), yy.ravel()]))))
+    grid_pred = grid_pred.reshape(-1)
+    classes = sorted({*truth.tolist(), *grid_pred.tolist()}, key=lambda v: (str(type(v)), v))
+    index = {c: i for i, c in enumerate(classes)}
+    emit({
+        "kind": "plot", "name": name, "plot": "boundary", "title": title,
+        "xlabel": str(xlabel), "ylabel": str(ylabel),
+        "classes": [str(c) for c in classes],
+        "extent": [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])],
+        "grid": [[index[v] for v in row] for row in grid_pred.reshape(rows, cols).tolist()],
+        "x": _thin([float(v) for v in points[:, 0]]),
+        "y": _thin([float(v) for v in points[:, 1]]),
+        "labels": _thin([index[v] for v in truth.tolist()]),
+    })
 
 
 def frame(

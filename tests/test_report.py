@@ -23,6 +23,8 @@ EVERY_CALL = """
     report.plot("curve", [1, 2, 3], [0, 1, 2])
     report.plot("digits", [[0, 1], [1, 0]], kind="image")
     report.plot("bars", [3, 4], ["a", "b"], kind="bar")
+    report.plot("cm", [[3, 1], [0, 4]], ["a", "b"], kind="matrix")
+    report.boundary("regions", lambda P: (P[:, 0] > 0).astype(int), np.eye(2), [0, 1])
     report.frame(state=[0.1, 0.2], text="|o|", step=1, episode=0, reward=1.0, force=True)
     report.emit({"kind": "note", "text": "hi"})
     with report.muted():
@@ -79,7 +81,7 @@ def test_events_go_to_the_pipe_and_nothing_to_stdout():
                                                       "assert report.enabled()"))
     assert stdout == ""
     kinds = [e["kind"] for e in events]
-    assert kinds == ["metric", "metric", "progress", "plot", "plot", "plot", "frame", "note"]
+    assert kinds == ["metric", "metric", "progress"] + ["plot"] * 5 + ["frame", "note"]
 
 
 def test_event_fd_is_not_inherited_by_grandchildren():
@@ -252,3 +254,53 @@ def test_a_closed_pipe_does_not_crash_the_learner():
         print("still alive")
     """)
     assert stdout == "still alive\n"
+
+
+def test_matrix_plot_sends_rows_class_names_and_axis_labels():
+    events, _ = run_with_pipe("""
+        import numpy as np
+        from homl_tui import report
+        report.plot("cm", np.array([[5, 1], [2, 7]]), ["cat", "dog"], kind="matrix",
+                    xlabel="predicted", ylabel="true")
+    """)
+    (event,) = events
+    assert event["plot"] == "matrix" and event["image"] == [[5.0, 1.0], [2.0, 7.0]]
+    assert event["x"] == ["cat", "dog"]
+    assert (event["xlabel"], event["ylabel"]) == ("predicted", "true")
+
+
+def test_boundary_predicts_on_a_grid_over_the_points_and_indexes_classes():
+    events, _ = run_with_pipe("""
+        import numpy as np
+        from homl_tui import report
+        X = np.array([[-1.0, 0.0], [1.0, 2.0], [0.5, 1.0]])
+        y = np.array(["left", "right", "right"])
+        calls = []
+        def predict(P):
+            calls.append(P.shape)
+            return np.where(P[:, 0] > 0, "right", "left")
+        report.boundary("b", predict, X, y, resolution=(10, 4), title="sign of x")
+        assert calls == [(40, 2)], calls
+    """)
+    (event,) = events
+    assert event["plot"] == "boundary" and event["classes"] == ["left", "right"]
+    x0, x1, y0, y1 = event["extent"]
+    assert x0 < -1.0 and x1 > 1.0 and y0 < 0.0 and y1 > 2.0
+    grid = event["grid"]
+    assert len(grid) == 4 and all(len(row) == 10 for row in grid)
+    assert all(row[0] == 0 and row[-1] == 1 for row in grid)
+    assert event["labels"] == [0, 1, 1] and event["x"] == [-1.0, 1.0, 0.5]
+
+
+def test_boundary_rejects_data_that_is_not_two_dimensional():
+    events, _ = run_with_pipe("""
+        import numpy as np
+        from homl_tui import report
+        try:
+            report.boundary("b", lambda P: P[:, 0] > 0, np.zeros((4, 3)), [0, 1, 0, 1])
+        except ValueError as exc:
+            assert "(n, 2)" in str(exc)
+        else:
+            raise AssertionError("no error")
+    """)
+    assert events == []

@@ -102,3 +102,45 @@ def test_a_metric_whose_step_goes_back_starts_a_new_curve() -> None:
     plot.clear_series()
     plot.add_points([(0, "loss", 1.0)])
     assert list(plot.series) == ["loss"]
+
+
+def test_matrix_text_prints_every_value_with_names_and_shades_by_size() -> None:
+    from homl_tui.ui.render.grids import RAMP, matrix_text
+
+    text = matrix_text([[50, 2], [0, 47]], ["cat", "dog"], 40, 6, "predicted", "true")
+    plain = text.plain
+    for token in ("50", "2", "0", "47", "cat", "dog", "predicted", "true"):
+        assert token in plain
+    styles = {plain[s.start:s.end].strip(): str(s.style) for s in text.spans}
+    assert f"on color({RAMP[-1]})" in styles["50"]
+    assert f"on color({RAMP[0]})" in styles["0"]
+
+
+def test_matrix_text_says_what_does_not_fit() -> None:
+    from homl_tui.ui.render.grids import matrix_text
+
+    big = [[i * 10 + j for j in range(10)] for i in range(10)]
+    plain = matrix_text(big, None, 30, 8).plain
+    assert "rows" in plain and "columns" in plain and "not shown" in plain
+    assert max(len(line) for line in plain.splitlines()) <= 32
+
+
+def test_boundary_text_draws_regions_and_points_where_they_are() -> None:
+    from homl_tui.ui.render.grids import REGION_GLYPHS, boundary_text
+
+    event = {
+        "grid": [[0, 0, 1, 1]] * 2, "extent": [0.0, 4.0, 0.0, 2.0],
+        "x": [0.1, 3.9], "y": [1.9, 0.1], "labels": [0, 1],
+    }
+    lines = boundary_text(event, 8, 4).plain.splitlines()
+    assert len(lines) == 4 and all(len(line) == 8 for line in lines)
+    assert lines[0][0] == "●" and lines[3][7] == "●"  # top-left and bottom-right points
+    assert lines[1][1] == REGION_GLYPHS[0] and lines[1][6] == REGION_GLYPHS[1]
+
+
+def test_boundary_text_survives_garbage() -> None:
+    from homl_tui.ui.render.grids import boundary_text
+
+    for event in ({}, {"grid": "x", "extent": [0, 1, 0, 1]}, {"grid": [[0]], "extent": [1, 0, 0, 1]},
+                  {"grid": [[None, "a"]], "extent": [0, 1, 0, 1], "x": ["q"], "y": [1], "labels": [0]}):
+        assert boundary_text(event, 10, 5).plain

@@ -1,4 +1,5 @@
-"""Plots sent with ``report.plot``: line, scatter, bar, or an image as shaded blocks."""
+"""Plots sent with ``report.plot``/``report.boundary``: line, scatter, bar, an image as shaded
+blocks, a shaded number matrix, or decision regions with points."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from homl_tui.runtime.events import Event
 
 EMPTY = (
     "No plots yet. Code that calls report.plot(name, y, x, kind=...) "
-    "shows its plots here (line, scatter, bar or image)."
+    "shows its plots here (line, scatter, bar, image, matrix; report.boundary draws "
+    "decision regions)."
 )
 MAX_PLOTS = 4
 
@@ -35,7 +37,23 @@ def render_plot(event: Event, width: int, height: int) -> Text:
     name = str(event.get("name", "plot"))
     title = str(event.get("title") or name)
     header = Text(f"{title}  ({kind})", style="bold")
-    if kind == "image":
+    if kind in ("matrix", "boundary"):
+        from homl_tui.ui.render import grids
+
+        if kind == "boundary":
+            classes = event.get("classes") if isinstance(event.get("classes"), list) else []
+            for index, label in enumerate(classes[: len(charts.PALETTE)]):
+                header.append("  ● ", f"color({charts.series_color(index)})")
+                header.append(str(label))
+            body = grids.boundary_text(event, width, height - 1)
+        else:
+            rows = event.get("image") if isinstance(event.get("image"), list) else []
+            names = event.get("x") if isinstance(event.get("x"), list) else None
+            body = grids.matrix_text(
+                rows, names, width, height - 1,
+                str(event.get("xlabel") or ""), str(event.get("ylabel") or ""),
+            )
+    elif kind == "image":
         rows = event.get("image") if isinstance(event.get("image"), list) else []
         body = Text("\n".join(charts.shade_image(rows, width, height - 1)))
     elif kind == "bar":

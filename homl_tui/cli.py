@@ -69,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
             p.add_argument("--verbose", "-v", action="store_true",
                            help="print the message of every run (e.g. what each mutant triggers)")
 
+    p_data = sub.add_parser("data", parents=[common],
+                            help="list the datasets, or download them ahead of time")
+    p_data.add_argument("action", nargs="?", choices=["list", "fetch"], default="list")
+    p_data.add_argument("names", nargs="*", metavar="NAME", help="datasets to fetch (default: all)")
+
     p_run = sub.add_parser("run", parents=[common], help="run your exercise file")
     p_run.add_argument("target", metavar="LESSON/EXERCISE")
     p_run.add_argument("--solution", action="store_true", help="run the reference solution")
@@ -317,6 +322,37 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.status == "ok" else 1
 
 
+def cmd_data(args: argparse.Namespace) -> int:
+    """``homl-tui data``: what is cached; ``homl-tui data fetch [NAME...]``: download ahead of time."""
+    from homl_tui import datasets
+
+    names = args.names or list(datasets.REGISTRY)
+    unknown = [n for n in names if n not in datasets.REGISTRY]
+    if unknown:
+        raise UsageError(
+            f"unknown dataset {', '.join(unknown)} (known: {', '.join(datasets.REGISTRY)})"
+        )
+    if args.action == "list":
+        print(f"offline  districts            {datasets.project_data_dir() / 'districts'}")
+        print(f"cache folder: {datasets.cache_dir()}")
+        for name in names:
+            remote = datasets.REGISTRY[name]
+            cached = (datasets.cache_dir() / remote.filename).exists()
+            state = "cached " if cached else "not yet"
+            print(f"{state}  {name:<20} {remote.description}; {remote.license}")
+        return 0
+    failed = 0
+    for name in names:
+        try:
+            path, how = datasets.fetch(datasets.REGISTRY[name], progress=True)
+        except datasets.DownloadError as exc:
+            failed += 1
+            print(f"{name}: {exc} (the lessons use their offline data instead)", file=sys.stderr)
+            continue
+        print(f"{name}: {'already cached' if how == 'cache' else 'downloaded'} ({path})")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.data_dir:
@@ -330,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_lint(args)
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "data":
+            return cmd_data(args)
         from homl_tui.ui.launch import launch
 
         return launch(args)

@@ -257,3 +257,46 @@ def test_registry_entries_are_complete():
         assert remote.url.startswith("https://")
         assert len(remote.sha256) == 64 and int(remote.sha256, 16) >= 0
         assert remote.license and remote.description and remote.filename
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _cli(*args: str, env_extra: dict[str, str]):
+    import subprocess
+    import sys
+
+    from conftest import subprocess_env
+
+    return subprocess.run([sys.executable, "-m", "homl_tui", "data", *args], capture_output=True,
+                          text=True, timeout=60, cwd=ROOT, env=subprocess_env(**env_extra))
+
+
+def test_cli_data_lists_the_registry_and_what_is_cached(tmp_path):
+    cache = tmp_path / "c"
+    cache.mkdir()
+    (cache / "mnist.npz").write_bytes(b"x")
+    proc = _cli(env_extra={"HOML_TUI_CACHE": str(cache)})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert any(line.startswith("cached") and "mnist" in line for line in lines)
+    assert any(line.startswith("not yet") and "california_housing" in line for line in lines)
+    assert any("districts" in line for line in lines)
+
+
+def test_cli_data_fetch_fails_plainly_offline_and_rejects_unknown_names(tmp_path):
+    env = {"HOML_TUI_CACHE": str(tmp_path / "c"), "HOML_TUI_OFFLINE": "1"}
+    proc = _cli("fetch", "mnist", env_extra=env)
+    assert proc.returncode == 1
+    assert "offline data instead" in proc.stderr and "Traceback" not in proc.stderr
+    proc = _cli("fetch", "imagenet", env_extra=env)
+    assert proc.returncode == 2 and "unknown dataset imagenet" in proc.stderr
+
+
+def test_cli_data_fetch_downloads_through_a_mirror(server, tmp_path, monkeypatch):
+    # The mirror serves a file that is not the real MNIST: the checksum refuses it.
+    env = {"HOML_TUI_CACHE": str(tmp_path / "c"), datasets.ENV_MIRROR: server.url}
+    proc = _cli("fetch", "mnist", env_extra=env)
+    assert proc.returncode == 1 and "SHA-256" in proc.stderr
+    assert server.hits == ["/mnist.npz"]
+    assert not (tmp_path / "c" / "mnist.npz").exists()

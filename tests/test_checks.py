@@ -276,6 +276,12 @@ def test_expect_at_most_fails_above_the_threshold():
     assert "at most 0.5" in failure(expect_at_most, "rmse", 0.7, 0.5)
 
 
+def test_threshold_messages_take_a_number_format():
+    message = failure(expect_at_most, "test RMSE", 80693.4, 66000, fmt=",.0f")
+    assert "80,693" in message and "at most 66,000" in message and "e+04" not in message
+    assert "at least 95.0%" in failure(expect_at_least, "accuracy", 0.9, 0.95, fmt=".1%")
+
+
 @pytest.mark.parametrize("helper", [expect_at_least, expect_at_most])
 def test_thresholds_call_out_nan_as_divergence(helper):
     message = failure(helper, "loss", float("nan"), 1.0)

@@ -8,23 +8,30 @@ from collections.abc import Sequence
 from homl_tui.checks.errors import fail
 
 
-def expect_at_least(name: str, value: float, threshold: float, advice: str = "") -> None:
-    """FAIL unless ``value >= threshold``, e.g. accuracy on held-out data."""
+def expect_at_least(
+    name: str, value: float, threshold: float, advice: str = "", *, fmt: str = ".4g"
+) -> None:
+    """FAIL unless ``value >= threshold``, e.g. accuracy on held-out data.
+
+    ``fmt`` formats both numbers in the message (``",.0f"`` for dollars, ``".1%"`` for rates).
+    """
     value = float(value)
     if math.isnan(value):
         fail(f"{name} is NaN. " + (advice or "Training diverged: try a smaller learning rate."))
     if value < threshold:
-        fail(f"{name} is {value:.4g}; it needs to be at least {threshold:.4g}."
+        fail(f"{name} is {value:{fmt}}; it needs to be at least {threshold:{fmt}}."
              + (f" {advice}" if advice else ""))
 
 
-def expect_at_most(name: str, value: float, threshold: float, advice: str = "") -> None:
+def expect_at_most(
+    name: str, value: float, threshold: float, advice: str = "", *, fmt: str = ".4g"
+) -> None:
     """FAIL unless ``value <= threshold``, e.g. a loss or an error."""
     value = float(value)
     if math.isnan(value):
         fail(f"{name} is NaN. " + (advice or "Training diverged: try a smaller learning rate."))
     if value > threshold:
-        fail(f"{name} is {value:.4g}; it needs to be at most {threshold:.4g}."
+        fail(f"{name} is {value:{fmt}}; it needs to be at most {threshold:{fmt}}."
              + (f" {advice}" if advice else ""))
 
 

@@ -223,6 +223,7 @@ def plot(
     title: str = "",
     xlabel: str = "",
     ylabel: str = "",
+    overlay: Mapping[str, tuple[Iterable[Any], Iterable[Any]]] | None = None,
 ) -> None:
     """Send a small data series for an ASCII plot.
 
@@ -231,6 +232,8 @@ def plot(
     (``y`` is a 2-D array of intensities, e.g. a digit) or ``matrix`` (``y`` is a
     2-D table of numbers drawn as shaded cells with their values, e.g. a confusion
     matrix; ``x`` names the classes). ``xlabel``/``ylabel`` name the axes.
+    ``overlay`` adds named curves ``{name: (x, y)}`` drawn as lines over a line or
+    scatter plot (a fitted model over its data, validation over training).
     """
     if not _active():
         return
@@ -250,6 +253,14 @@ def plot(
             event["x"] = _thin(xs if kind == "bar" else [float(v) for v in xs])
         if labels is not None:
             event["labels"] = _thin([int(v) for v in _as_list(labels)])
+        if overlay:
+            event["overlay"] = {
+                str(key): {
+                    "x": _thin([float(v) for v in _as_list(ox)]),
+                    "y": _thin([_finite_or_none(float(v)) for v in _as_list(oy)]),
+                }
+                for key, (ox, oy) in overlay.items()
+            }
     emit(event)
 
 

@@ -304,3 +304,14 @@ def test_boundary_rejects_data_that_is_not_two_dimensional():
             raise AssertionError("no error")
     """)
     assert events == []
+
+
+def test_plot_overlay_sends_named_curves():
+    events, _ = run_with_pipe("""
+        import numpy as np
+        from homl_tui import report
+        report.plot("data", [1, 2], [0, 1], kind="scatter",
+                    overlay={"fit": (np.array([0, 1]), np.array([1.0, float("inf")]))})
+    """)
+    (event,) = events
+    assert event["overlay"] == {"fit": {"x": [0.0, 1.0], "y": [1.0, "inf"]}}

@@ -144,3 +144,24 @@ def test_boundary_text_survives_garbage() -> None:
     for event in ({}, {"grid": "x", "extent": [0, 1, 0, 1]}, {"grid": [[0]], "extent": [1, 0, 0, 1]},
                   {"grid": [[None, "a"]], "extent": [0, 1, 0, 1], "x": ["q"], "y": [1], "labels": [0]}):
         assert boundary_text(event, 10, 5).plain
+
+
+def test_overlay_curves_are_drawn_over_a_scatter_and_named_in_the_header() -> None:
+    from homl_tui.ui.widgets.plot_panel import render_plot
+
+    event = {"kind": "plot", "plot": "scatter", "name": "data",
+             "x": [0.0, 1.0, 2.0, 3.0], "y": [0.1, 0.9, 2.2, 2.8],
+             "overlay": {"fit": {"x": [0.0, 3.0], "y": [0.0, 3.0]}, "bad": "ignored"}}
+    text = render_plot(event, 60, 14).plain
+    assert "─ fit" in text and "bad" not in text.splitlines()[0]
+    without = dict(event, overlay={})
+    assert render_plot(without, 60, 14).plain != text  # the line adds drawn cells
+
+
+def test_a_line_plot_with_an_overlay_names_both_curves() -> None:
+    from homl_tui.ui.widgets.plot_panel import render_plot
+
+    event = {"kind": "plot", "plot": "line", "name": "train", "x": [1, 2, 3], "y": [3, 2, 1],
+             "overlay": {"validation": {"x": [1, 2, 3], "y": [3.5, 2.8, 2.6]}}}
+    header = render_plot(event, 60, 14).plain.splitlines()[0]
+    assert "train" in header and "validation" in header

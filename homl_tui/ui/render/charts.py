@@ -89,8 +89,12 @@ def scatter_chart(
     width: int,
     height: int,
     title: str = "",
+    lines: Mapping[str, Sequence[Point]] | None = None,
 ) -> str:
-    """Points, one colour per integer label (in sorted label order), no legend."""
+    """Points, one colour per integer label (in sorted label order), no legend.
+
+    ``lines`` are extra curves drawn over the points, coloured after the point groups.
+    """
     small = _too_small(width, height)
     if small:
         return small
@@ -110,6 +114,16 @@ def scatter_chart(
             figure.draw(
                 figure.signal([p[0] for p in points], [p[1] for p in points], marker=_marker(index))
             )
+            drawn = True
+        for offset, curve in enumerate((lines or {}).values()):
+            points = sorted(finite_points(curve))
+            if len(points) < 2:
+                continue
+            signal = figure.signal(
+                [p[0] for p in points], [p[1] for p in points],
+                marker=_marker(len(ordered) + offset),
+            )
+            figure.draw(signal.lines())
             drawn = True
         return _build(figure) if drawn else "(no finite values to draw)"
     except Exception as exc:  # noqa: BLE001

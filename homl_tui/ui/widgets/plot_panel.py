@@ -29,6 +29,20 @@ def _numbers(values: Any) -> list[float]:
     return out
 
 
+def _overlay(event: Event) -> dict[str, list[tuple[float, float]]]:
+    """The ``overlay`` curves of a plot event, as points (malformed entries are skipped)."""
+    raw = event.get("overlay")
+    curves: dict[str, list[tuple[float, float]]] = {}
+    if not isinstance(raw, dict):
+        return curves
+    for name, curve in raw.items():
+        if isinstance(curve, dict):
+            curves[str(name)] = list(
+                zip(_numbers(curve.get("x")), _numbers(curve.get("y")), strict=False)
+            )
+    return curves
+
+
 def render_plot(event: Event, width: int, height: int) -> Text:
     """One ``plot`` event as text of at most ``height`` lines."""
     from homl_tui.ui.render import charts
@@ -68,10 +82,15 @@ def render_plot(event: Event, width: int, height: int) -> Text:
         )
     elif kind == "scatter":
         labels = event.get("labels")
+        groups = sorted(set(labels)) if isinstance(labels, list) else [None]
         if isinstance(labels, list):
-            for index, label in enumerate(sorted(set(labels))[: len(charts.PALETTE)]):
+            for index, label in enumerate(groups[: len(charts.PALETTE)]):
                 header.append("  ● ", f"color({charts.series_color(index)})")
                 header.append(f"class {label}")
+        overlay = _overlay(event)
+        for offset, curve_name in enumerate(overlay):
+            header.append("  ─ ", f"color({charts.series_color(len(groups) + offset)})")
+            header.append(curve_name)
         body = Text.from_ansi(
             charts.scatter_chart(
                 _numbers(event.get("y")),
@@ -79,14 +98,18 @@ def render_plot(event: Event, width: int, height: int) -> Text:
                 [int(v) for v in labels] if isinstance(labels, list) else None,
                 width,
                 height - 1,
+                lines=overlay,
             )
         )
     else:
         y = _numbers(event.get("y"))
         x = _numbers(event["x"]) if event.get("x") else [float(i) for i in range(len(y))]
-        body = Text.from_ansi(
-            charts.line_chart({name: list(zip(x, y, strict=False))}, width, height - 1)
-        )
+        curves = {name: list(zip(x, y, strict=False)), **_overlay(event)}
+        if len(curves) > 1:
+            for index, curve_name in enumerate(curves):
+                header.append("  ─ ", f"color({charts.series_color(index)})")
+                header.append(curve_name)
+        body = Text.from_ansi(charts.line_chart(curves, width, height - 1))
     header.append("\n")
     header.append_text(body)
     return header

@@ -1,0 +1,31 @@
+"""Mutant: adds the category as a column of df (changing the caller's frame) and
+returns it with the split.
+
+A test set that looks like the whole data: a split stratified by income category."""
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+INCOME_BINS = [0.0, 1.5, 3.0, 4.5, 6.0, np.inf]  # in tens of thousands of dollars
+
+
+def income_category(income):
+    """The income category (an int from 1 to 5) of every value in `income`.
+
+    Category 1 is (0, 1.5], 2 is (1.5, 3.0], ... and 5 is everything above 6.0:
+    each bin includes its right edge, like pd.cut does by default.
+    """
+    return pd.cut(income, bins=INCOME_BINS, labels=[1, 2, 3, 4, 5]).astype(int)
+
+
+def stratified_split(df, test_size=0.2, seed=42):
+    """Split `df` into (train_set, test_set) so that both keep the income-category mix of `df`.
+
+    The same seed always gives the same split. The returned frames have exactly the columns
+    of `df` (no helper column), and `df` itself is left untouched.
+    """
+    df["income_cat"] = income_category(df["median_income"])
+    train_set, test_set = train_test_split(df, test_size=test_size, stratify=df["income_cat"],
+                                           random_state=seed)
+    return train_set, test_set

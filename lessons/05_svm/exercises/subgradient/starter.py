@@ -1,0 +1,64 @@
+"""A linear SVM trained by (full-batch) subgradient descent, in NumPy.
+
+Run this file to train on two noisy clouds, watch the objective fall in the Metrics tab and
+draw the boundary; Check to test it on fresh data (the bar: 0.92 held-out accuracy).
+"""
+
+import numpy as np
+
+from homl_tui import report
+
+LAM, LR, EPOCHS = 0.01, 0.1, 1000
+
+
+# ---- Done for you: your solution to the previous exercise. ----
+
+def svm_objective(w, b, X, y, lam):
+    t = 2 * y - 1
+    margins = t * (X @ w + b)
+    active = margins < 1
+    m = X.shape[0]
+    J = np.maximum(0.0, 1.0 - margins).mean() + lam / 2 * (w @ w)
+    grad_w = -(t[active] @ X[active]) / m + lam * w
+    grad_b = -t[active].sum() / m
+    return float(J), grad_w, float(grad_b)
+
+
+# ---- Training and prediction. ----
+
+def train_linear_svm(X, y, lam=LAM, lr=LR, epochs=EPOCHS):
+    """Minimise svm_objective by subgradient descent from w = 0, b = 0.
+
+    Return (w, b, losses), with losses[k] the objective J at the start of epoch k.
+    """
+    # TODO 1: start from w = zeros (one weight per feature) and b = 0.0; losses = [].
+    # TODO 2: for every epoch: J, grad_w, grad_b = svm_objective(w, b, X, y, lam);
+    #         step w AND b against their (sub)gradients with the learning rate lr;
+    #         append J to losses and stream it: report.metric(step=epoch, objective=J).
+    # TODO 3: return w, b, losses
+    raise NotImplementedError("train_linear_svm: fill in the TODOs")
+
+
+def predict(X, w, b):
+    """Class labels in {0, 1}: 1 where w . x + b > 0."""
+    # TODO 4: an int array of 0s and 1s, one per row of X (the same labels as y).
+    raise NotImplementedError("predict: fill in the TODO")
+
+
+if __name__ == "__main__":
+    rng = np.random.default_rng(0)
+
+    def make_data(n):
+        y = rng.integers(0, 2, size=n)
+        centres = np.where(y[:, None] == 1, [4.5, 3.0], [2.0, 1.5])
+        return centres + rng.normal(size=(n, 2)) * [1.0, 0.7], y
+
+    X_train, y_train = make_data(300)
+    X_test, y_test = make_data(1000)
+    w, b, losses = train_linear_svm(X_train, y_train)
+    accuracy = np.mean(predict(X_test, w, b) == y_test)
+    print(f"objective {losses[0]:.3f} -> {losses[-1]:.3f} after {len(losses)} epochs")
+    print(f"w = {np.round(w, 3)}, b = {b:.3f}, street width 2/||w|| = {2 / np.linalg.norm(w):.3f}")
+    print(f"held-out accuracy {accuracy:.3f}")
+    report.boundary("subgradient SVM", lambda P: predict(P, w, b), X_test[:300], y_test[:300],
+                    title="held-out points")

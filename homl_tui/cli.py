@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -257,12 +258,18 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from homl_tui import grading
 
     course = _course(args)
-    findings: list[grading.LintFinding] = [
-        grading.LintFinding(str(p.path), f"[{p.field}] {p.message}" if p.field else p.message)
-        for p in course.problems
-    ]
     exercises = _select(course, args.target)
     lesson_ids = {ex.lesson_id for ex in exercises}
+    # Linting one lesson counts that lesson's problems; the others' are only mentioned.
+    dirs = [lesson.directory.resolve() for lesson in course.lessons if lesson.id in lesson_ids]
+    findings: list[grading.LintFinding] = []
+    for p in course.problems:
+        mine = not args.target or any(Path(p.path).resolve().is_relative_to(d) for d in dirs)
+        if mine:
+            findings.append(grading.LintFinding(
+                str(p.path), f"[{p.field}] {p.message}" if p.field else p.message))
+        else:
+            print(f"warning: another lesson has a problem: {p}", file=sys.stderr)
     for lesson in course.lessons:
         if lesson.id in lesson_ids or not args.target:
             findings.extend(grading.static_lint(lesson))
@@ -294,6 +301,9 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 0 if not findings else 1
 
 
+METRIC_PRINT_INTERVAL_S = 0.5
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from homl_tui import grading
     from homl_tui.store import Workspace
@@ -307,6 +317,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     spec = grading.spec_for(ex, target, "run", data_dir=grading.project_data_dir(course),
                             device=args.device)
 
+    # Metrics print at most twice a second (a training loop can send thousands); the last
+    # one held back is printed when the run ends, so the final values always show.
+    held: dict[str, object] = {"event": None, "at": 0.0}
+
+    def print_metric(event) -> None:
+        values = " ".join(f"{k}={v:.4g}" for k, v in event["values"].items())
+        print(f"[step {event['step']}] {values}", flush=True)
+
     def show(event):
         kind = event["kind"]
         if kind in ("stdout", "stderr"):
@@ -314,10 +332,16 @@ def cmd_run(args: argparse.Namespace) -> int:
             stream.write(event["text"])
             stream.flush()
         elif kind == "metric":
-            values = " ".join(f"{k}={v:.4g}" for k, v in event["values"].items())
-            print(f"[step {event['step']}] {values}", flush=True)
+            now = time.monotonic()
+            if now - float(held["at"]) >= METRIC_PRINT_INTERVAL_S:  # type: ignore[arg-type]
+                held.update(event=None, at=now)
+                print_metric(event)
+            else:
+                held["event"] = event
 
     result = grading.run_spec(spec, show)
+    if held["event"] is not None:
+        print_metric(held["event"])
     print(f"{result.status}: {result.message} ({result.duration_s:.1f} s)", file=sys.stderr)
     return 0 if result.status == "ok" else 1
 

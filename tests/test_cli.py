@@ -292,6 +292,18 @@ def test_lint_reports_a_broken_manifest(tmp_path, copied_lessons):
     assert "lesson.toml" in proc.stderr and "hints" in proc.stderr
 
 
+def test_lint_of_one_lesson_only_warns_about_another_lessons_problem(tmp_path, copied_lessons):
+    broken = copied_lessons / "02_broken"
+    broken.mkdir()
+    (broken / "lesson.toml").write_text('id = "broken"\ntitle = 3\n')
+    proc = cli("lint", "demo", lessons=copied_lessons, data_dir=tmp_path / "data")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "warning: another lesson has a problem" in proc.stderr and "02_broken" in proc.stderr
+    assert proc.stdout.rstrip().endswith(", 0 failed")
+    proc = cli("lint", lessons=copied_lessons, data_dir=tmp_path / "data")
+    assert proc.returncode == 1 and "02_broken" in proc.stderr
+
+
 def test_lint_junit_xml_counts_bad_jobs_as_failures(tmp_path, copied_lessons):
     mutant = copied_lessons / "01_demo" / "exercises" / "add" / "mutants" / "subtract.py"
     mutant.write_text("def add(a, b):\n    return a + b\n")
@@ -320,6 +332,23 @@ def test_run_streams_the_learners_output_and_metrics(tmp_path):
     assert "sum is 5" in proc.stdout
     assert "[step 0] loss=0.5" in proc.stdout
     assert proc.stderr.startswith("ok: Finished.")
+
+
+def test_run_thins_a_flood_of_metrics_but_prints_the_last_one(tmp_path):
+    workspace_file = tmp_path / "workspace" / "demo" / "add.py"
+    workspace_file.parent.mkdir(parents=True)
+    workspace_file.write_text(
+        "from homl_tui import report\n\n"
+        "def add(a, b):\n    return a + b\n\n"
+        "if __name__ == '__main__':\n"
+        "    for step in range(5000):\n"
+        "        report.metric(step=step, loss=1.0 / (step + 1))\n")
+    proc = cli("run", "demo/add", data_dir=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("[step")]
+    assert 1 <= len(lines) < 50
+    assert lines[0] == "[step 0] loss=1"
+    assert lines[-1] == "[step 4999] loss=0.0002"
 
 
 def test_run_needs_one_exercise(tmp_path, copied_lessons):

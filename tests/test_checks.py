@@ -451,3 +451,23 @@ def test_learner_exceptions_propagate_unchanged_for_the_runner_to_classify():
 
     with pytest.raises(ZeroDivisionError):
         compare_with_reference("add", broken, reference_add, add_cases(1))
+
+
+def test_reference_functions_run_quietly(tmp_path, capsys):
+    from homl_tui import report
+    from homl_tui.checks.context import CheckContext
+
+    (tmp_path / "solution.py").write_text(
+        "from homl_tui import report\n"
+        "SCALE = 3\n"
+        "class Box:\n    pass\n"
+        "def train(n):\n"
+        "    print('training...')\n"
+        "    for i in range(n):\n        report.metric(step=i, loss=1.0)\n"
+        "    return n * SCALE\n")
+    ctx = CheckContext(exercise_dir=tmp_path, data_dir=tmp_path)
+    with report.capture() as events:
+        assert ctx.reference.train(4) == 12
+    assert events == [] and "training" not in capsys.readouterr().out
+    assert ctx.reference.SCALE == 3 and isinstance(ctx.reference.Box(), ctx.reference.Box)
+    assert ctx.reference.train.__name__ == "train"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
+import inspect
 import io
 import random
 import sys
@@ -44,6 +46,33 @@ def seed_everything(seed: int) -> None:
         torch.manual_seed(seed)
 
 
+class QuietModule:
+    """A module whose functions run :func:`quietly`: calling the reference solution from a
+    check does not print into the learner's output or stream its metrics to the app.
+
+    Everything else (classes, constants) is passed through unchanged.
+    """
+
+    def __init__(self, module: ModuleType) -> None:
+        self.__dict__["_module"] = module
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._module, name)
+        if inspect.isfunction(value):
+            @functools.wraps(value)
+            def quiet(*args: Any, **kwargs: Any) -> Any:
+                return quietly(value, *args, **kwargs)
+
+            return quiet
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._module, name, value)
+
+    def __dir__(self) -> list[str]:
+        return dir(self._module)
+
+
 @dataclass
 class CheckContext:
     """Passed to ``check(learner, ctx)``."""
@@ -52,14 +81,14 @@ class CheckContext:
     data_dir: Path
     seed: int = 0
     device: str = "cpu"
-    _reference: ModuleType | None = field(default=None, repr=False)
+    _reference: Any = field(default=None, repr=False)
 
     @property
-    def reference(self) -> ModuleType:
-        """The reference solution, loaded on first use."""
+    def reference(self) -> Any:
+        """The reference solution, loaded on first use; its functions run quietly."""
         if self._reference is None:
-            self._reference = quietly(load_module, self.exercise_dir / "solution.py",
-                                      "_homl_reference")
+            self._reference = QuietModule(quietly(
+                load_module, self.exercise_dir / "solution.py", "_homl_reference"))
         return self._reference
 
     def reseed(self, seed: int | None = None) -> None:

@@ -1,0 +1,62 @@
+"""Regularise a tree on noisy moons: a train / validation / test split and a small grid search.
+
+Run this file to compare an unconstrained tree with your tuned one (and see both decision
+boundaries); Check to test split_data and tune_tree on fresh data.
+"""
+
+from sklearn.model_selection import train_test_split
+from sklearn.tree import DecisionTreeClassifier
+
+GRID = {
+    "max_leaf_nodes": [4, 8, 16, 32, 64, None],   # None: no limit on the number of leaves
+    "min_samples_leaf": [1, 5, 20, 50],
+}
+
+
+def split_data(X, y, seed):
+    """Shuffle and split 60 / 20 / 20 into train, validation and test sets.
+
+    Returns X_train, X_val, X_test, y_train, y_val, y_test. The three sets must not share
+    any sample, and the same seed must give the same split.
+    """
+    # TODO 1: set the test set aside first (20 % of everything, random_state=seed).
+    # TODO 2: split what is left into train and validation (the validation set is 25 % of
+    #         the rest, i.e. 20 % of everything).
+    raise NotImplementedError("split_data: fill in the TODOs")
+
+
+def tune_tree(X_train, y_train, X_val, y_val, grid=GRID):
+    """Fit one tree per combination of the grid on the training set, keep the best on validation.
+
+    Returns (best_tree, best_params): the fitted DecisionTreeClassifier and a dict
+    {"max_leaf_nodes": ..., "min_samples_leaf": ...} of its two hyperparameters.
+    Use random_state=42 for every tree.
+    """
+    # TODO 3: two nested loops over grid["max_leaf_nodes"] and grid["min_samples_leaf"].
+    # TODO 4: fit a tree with those hyperparameters on the TRAINING set, score it on the
+    #         VALIDATION set (tree.score), and remember the best tree and its params.
+    raise NotImplementedError("tune_tree: fill in the TODOs")
+
+
+if __name__ == "__main__":
+    from sklearn.datasets import make_moons
+
+    from homl_tui import report
+
+    X, y = make_moons(n_samples=10_000, noise=0.4, random_state=42)
+    X_train, X_val, X_test, y_train, y_val, y_test = split_data(X, y, seed=42)
+    print("sizes: train", len(X_train), " validation", len(X_val), " test", len(X_test))
+
+    free = DecisionTreeClassifier(random_state=42).fit(X_train, y_train)
+    print(f"no limits:  {free.get_n_leaves():4d} leaves  train {free.score(X_train, y_train):.3f}"
+          f"  validation {free.score(X_val, y_val):.3f}")
+
+    tree, params = tune_tree(X_train, y_train, X_val, y_val)
+    print(f"tuned {params}: {tree.get_n_leaves()} leaves  train "
+          f"{tree.score(X_train, y_train):.3f}  validation {tree.score(X_val, y_val):.3f}")
+    print(f"test accuracy of the tuned tree (looked at once, at the end): "
+          f"{tree.score(X_test, y_test):.3f}")
+    report.boundary("free", free.predict, X_test[:800], y_test[:800],
+                    title="no limits: every noisy point gets its own island")
+    report.boundary("tuned", tree.predict, X_test[:800], y_test[:800],
+                    title=f"tuned: {params}")

@@ -97,7 +97,11 @@ def _select(course, target: str | None):
     try:
         return course.select(target)
     except KeyError as exc:
-        raise UsageError(exc.args[0]) from None
+        message = str(exc.args[0])
+        if course.problems:  # the lesson may exist but have failed to load: say why
+            message += "\nlessons that failed to load:\n" + "\n".join(
+                f"  {p}" for p in course.problems)
+        raise UsageError(message) from None
 
 
 def _report_problems(course, out: TextIO) -> None:

@@ -361,3 +361,10 @@ def test_run_needs_one_exercise(tmp_path, copied_lessons):
     proc = cli("run", "demo", lessons=copied_lessons, data_dir=tmp_path / "data")
     assert proc.returncode == 2
     assert "name one exercise as LESSON/EXERCISE" in proc.stderr
+
+
+def test_naming_a_lesson_that_failed_to_load_says_why(tmp_path, copied_lessons):
+    (copied_lessons / "01_demo" / "lesson.md").unlink()
+    proc = cli("lint", "demo", lessons=copied_lessons, data_dir=tmp_path / "data")
+    assert proc.returncode == 2
+    assert "failed to load" in proc.stderr and "lesson.md" in proc.stderr

@@ -1,0 +1,12 @@
+# Mistake: standard normal entries (variance 1, not 1/d): every distance grows.
+import numpy as np
+
+
+def jl_min_dim(m, eps):
+    return int(4 * np.log(m) / (eps ** 2 / 2 - eps ** 3 / 3))
+
+
+def random_project(X, d, seed):
+    rng = np.random.default_rng(seed)
+    P = rng.normal(size=(d, X.shape[1]))
+    return X @ P.T

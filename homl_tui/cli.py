@@ -196,8 +196,14 @@ def _jobs_count(requested: int) -> int:
     return requested if requested > 0 else max(1, os.cpu_count() or 1)
 
 
-def _threads(parallel: int) -> int:
-    return max(1, (os.cpu_count() or 1) // parallel)
+def _threads(parallel: int, cores: int | None = None) -> int:
+    """CPU threads per run: the cores less one (as in the app), shared between parallel runs.
+
+    Oversubscribing hurts far more than it helps: OpenMP code (t-SNE, some BLAS) spins on a
+    busy core, and one extra thread per run can make a check several times slower.
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, (cores - 1) // max(1, parallel))
 
 
 def cmd_check(args: argparse.Namespace) -> int:

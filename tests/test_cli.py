@@ -368,3 +368,11 @@ def test_naming_a_lesson_that_failed_to_load_says_why(tmp_path, copied_lessons):
     proc = cli("lint", "demo", lessons=copied_lessons, data_dir=tmp_path / "data")
     assert proc.returncode == 2
     assert "failed to load" in proc.stderr and "lesson.md" in proc.stderr
+
+
+@pytest.mark.parametrize(("cores", "parallel", "threads"),
+                         [(2, 1, 1), (2, 2, 1), (16, 1, 15), (16, 4, 3), (1, 1, 1), (8, 16, 1)])
+def test_runs_leave_a_core_free_and_share_the_rest(cores, parallel, threads):
+    from homl_tui.cli import _threads
+
+    assert _threads(parallel, cores) == threads

@@ -1,0 +1,58 @@
+"""Gradient boosting for regression, by hand: each shallow tree fits what the others got wrong.
+
+Run this file to boost shallow trees on 1-D data and compare with scikit-learn; Check to
+test `fit_boosting` and `predict_boosting` (they must match GradientBoostingRegressor).
+"""
+
+import numpy as np
+from sklearn.tree import DecisionTreeRegressor
+
+from homl_tui import report
+
+
+def fit_boosting(X, y, n_stages, learning_rate, max_depth=2, random_state=0):
+    """Gradient boosting with the squared error. Returns (init, trees).
+
+    init: the starting prediction, the mean of y. trees: n_stages DecisionTreeRegressor, tree m
+    fitted to the residuals y - F of the model made of init and the m trees before it, where
+    F = init + learning_rate * (sum of their predictions).
+    One np.random.RandomState(random_state), created once and passed to every tree, makes the
+    result identical to GradientBoostingRegressor(..., random_state=random_state).
+    """
+    rng = np.random.RandomState(random_state)   # pass this same object to every tree
+    # TODO 1: init = the mean of y; F = the current predictions on X (init everywhere).
+    # TODO 2: n_stages times:
+    #           - the residuals are what the model still gets wrong: y - F
+    #           - fit DecisionTreeRegressor(max_depth=max_depth, random_state=rng) to them
+    #           - add the tree's predictions on X, scaled by learning_rate, to F
+    #           - keep the tree
+    # TODO 3: return init, trees
+    raise NotImplementedError("fit_boosting: fill in the TODOs")
+
+
+def predict_boosting(init, trees, learning_rate, X):
+    """init plus learning_rate times the sum of the trees' predictions, for every row of X."""
+    # TODO 4: start from init for every row, add learning_rate * tree.predict(X) for each tree.
+    raise NotImplementedError("predict_boosting: fill in the TODO")
+
+
+if __name__ == "__main__":
+    from sklearn.ensemble import GradientBoostingRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-3, 3, size=(200, 1))
+    y = np.sin(X[:, 0]) + 0.1 * X[:, 0] ** 2 + 0.3 * rng.normal(size=200)
+    init, trees = fit_boosting(X, y, n_stages=100, learning_rate=0.1, max_depth=2)
+
+    sk = GradientBoostingRegressor(n_estimators=100, learning_rate=0.1, max_depth=2,
+                                   random_state=0).fit(X, y)
+    grid = np.linspace(-3, 3, 200)[:, None]
+    gap = np.abs(predict_boosting(init, trees, 0.1, grid) - sk.predict(grid)).max()
+    print(f"init = {init:.4f}; largest gap to GradientBoostingRegressor: {gap:.2e}")
+    report.plot("data", y, X[:, 0], kind="scatter", title="the training data")
+    for m in (1, 10, 100):
+        pred = predict_boosting(init, trees[:m], 0.1, grid)
+        rmse = np.sqrt(np.mean((predict_boosting(init, trees[:m], 0.1, X) - y) ** 2))
+        print(f"{m:>3} trees: training RMSE {rmse:.4f}")
+        report.plot(f"after {m} trees", pred, grid[:, 0], kind="line",
+                    title=f"the boosted model after {m} tree(s), learning rate 0.1")

@@ -1,0 +1,85 @@
+"""DBSCAN on two moons with outliers, and what to do with new points.
+
+Press Run to see the clusters your EPS and MIN_SAMPLES find (and a scan of eps); press Check
+to try them on three fresh moon data sets you have not seen and to test assign_new.
+"""
+
+import numpy as np
+from sklearn.cluster import DBSCAN
+from sklearn.datasets import make_moons
+from sklearn.neighbors import NearestNeighbors
+
+from homl_tui import report
+
+# TODO 1: choose the neighbourhood radius and the number of neighbours (the point itself
+#         included) that make a core sample. Run the file and read the scan: pick values in
+#         the MIDDLE of the range that gives two clusters, since the check uses other moons.
+EPS = None
+MIN_SAMPLES = None
+
+
+def make_data(n, n_outliers, seed):
+    """Two noisy moons (labels 0 and 1) plus scattered outliers (label -1), all seeded.
+
+    The outliers are at least 0.3 away from every moon point.
+    """
+    X, y = make_moons(n_samples=n, noise=0.08, random_state=seed)
+    rng = np.random.default_rng(seed)
+    candidates = rng.uniform([-1.5, -1.0], [2.5, 1.5], size=(20 * n_outliers, 2))
+    gap = np.sqrt(((candidates[:, None, :] - X[None, :, :]) ** 2).sum(axis=2)).min(axis=1)
+    outliers = candidates[gap > 0.3][:n_outliers]
+    return np.vstack([X, outliers]), np.r_[y, -np.ones(len(outliers), dtype=int)]
+
+
+def cluster_moons(X):
+    """A DBSCAN with your EPS and MIN_SAMPLES, fitted on X."""
+    # TODO 2: return DBSCAN(eps=EPS, min_samples=MIN_SAMPLES) fitted on X.
+    raise NotImplementedError("cluster_moons: fill in the TODO")
+
+
+def assign_new(dbscan, X_train, X_new):
+    """Labels for new points, without clustering again.
+
+    A new point joins the cluster of its nearest CORE sample if that core sample is within
+    dbscan.eps; otherwise it is noise (-1). X_train is the data dbscan was fitted on.
+    Returns an int array of shape (len(X_new),).
+    """
+    # TODO 3: the core samples are X_train[dbscan.core_sample_indices_], and their labels
+    #         dbscan.labels_[dbscan.core_sample_indices_].
+    # TODO 4: for every new point, find its nearest core sample and the distance to it
+    #         (NearestNeighbors(n_neighbors=1).fit(core points).kneighbors(X_new) returns
+    #         (distances, indices), each of shape (m, 1)).
+    # TODO 5: copy that core sample's label, and set -1 where the distance is above
+    #         dbscan.eps. Do not run DBSCAN on X_new: its clusters would be new ones.
+    raise NotImplementedError("assign_new: fill in the TODOs")
+
+
+if __name__ == "__main__":
+    from sklearn.metrics import adjusted_rand_score
+
+    X, y = make_data(500, 25, seed=0)
+    db = cluster_moons(X)
+    labels = db.labels_
+    moons = y >= 0
+    n_clusters = len(set(labels.tolist()) - {-1})
+    print(f"eps={EPS}, min_samples={MIN_SAMPLES}: {n_clusters} clusters, "
+          f"{np.mean(labels[moons] == -1):.1%} of the moon points marked as noise, "
+          f"{np.mean(labels[~moons] == -1):.0%} of the outliers marked as noise")
+    print(f"adjusted Rand index on the moon points: {adjusted_rand_score(y[moons], labels[moons]):.3f}")
+    report.plot("dbscan", X[:, 1], X[:, 0], kind="scatter", labels=labels,
+                title=f"DBSCAN eps={EPS} min_samples={MIN_SAMPLES} (-1 = noise)")
+
+    # Scan eps on three data sets: the number of clusters and the share of noise in each.
+    # (The outliers alone are 4.8% of the points.)
+    samples = [make_data(500, 25, seed=s)[0] for s in (0, 1, 2)]
+    for eps in (0.05, 0.1, 0.125, 0.15, 0.175, 0.2, 0.25, 0.3):
+        trials = [DBSCAN(eps=eps, min_samples=MIN_SAMPLES).fit(S).labels_ for S in samples]
+        clusters = " ".join(f"{len(set(t.tolist()) - {-1}):>2}" for t in trials)
+        noise = " ".join(f"{np.mean(t == -1):5.1%}" for t in trials)
+        print(f"  eps={eps:<5}: clusters {clusters}   noise {noise}")
+
+    X_new, y_new = make_data(300, 15, seed=1)
+    new_labels = assign_new(db, X, X_new)
+    print("new points: ", np.bincount(new_labels + 1), "(noise, cluster 0, cluster 1)")
+    report.plot("new points", X_new[:, 1], X_new[:, 0], kind="scatter", labels=new_labels,
+                title="new points given the label of their nearest core sample")

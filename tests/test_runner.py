@@ -338,6 +338,20 @@ def test_learner_random_numbers_are_seeded_from_the_spec(tmp_path):
     assert first != other
 
 
+def test_a_printed_line_arrives_as_one_piece(tmp_path):
+    # print("a", i) is several writes; the worker must send each line in one piece, or a
+    # consumer interleaving streams (the CLI printing metrics) splits the learner's lines.
+    checked = run_check(tmp_path, """
+        import sys
+        print(sys.stdout.line_buffering, sys.stdout.write_through,
+              sys.stderr.line_buffering, sys.stderr.write_through)
+        for i in range(200):
+            print("line", i, "of", 200)
+    """, mode="run")
+    assert checked.text().splitlines()[0] == "True False True False"
+    assert all(e["text"].endswith("\n") for e in checked.of("stdout"))
+
+
 @pytest.mark.slow
 def test_torch_runs_report_the_device_and_cap_torch_threads(tmp_path):
     checked = run_check(tmp_path, """

@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     spec = RunSpec.from_json(argv[0])
     # Whole lines reach the app as soon as they are printed (not byte by byte, not held back).
     for stream in (sys.stdout, sys.stderr):
-        stream.reconfigure(line_buffering=True)
+        stream.reconfigure(line_buffering=True, write_through=False)
     started = time.monotonic()
     target = Path(spec.target).resolve()
     sys.path.insert(0, str(target.parent))

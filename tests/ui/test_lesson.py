@@ -98,6 +98,34 @@ async def test_run_streams_metrics_frames_and_plots(make_app) -> None:
         assert len(metrics["loss"]) == 40
 
 
+PLOTS_ONLY = """from homl_tui import report
+
+if __name__ == "__main__":
+    report.plot("cm", [[3, 1], [0, 4]], ["a", "b"], kind="matrix")
+    report.plot("line", [1, 2, 3])
+"""
+
+
+async def test_a_run_with_plots_only_gives_them_the_whole_tab_and_says_where(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lesson(pilot, "stream")
+        screen = _screen(app)
+        screen.editor.load_text(PLOTS_ONLY)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.last_session is not None, what="the run")
+        await pilot.pause()
+        assert set(screen.query_one("#plots").plots) == {"cm", "line"}
+        assert screen.metrics.display is False
+        messages = [n.message for n in app._notifications]
+        assert any("2 plots in the Metrics tab (F4)" in m for m in messages), messages
+        # The next run starts with the metrics panel back, ready for curves.
+        screen.editor.load_text(STREAM_SOLUTION.read_text(encoding="utf-8"))
+        await pilot.press("f4", "ctrl+r")
+        await wait_for(pilot, lambda: screen.metrics.series.get("loss"), what="the curve")
+        assert screen.metrics.display is True
+
+
 async def test_check_of_the_solution_passes_and_is_recorded(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

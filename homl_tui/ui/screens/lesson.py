@@ -334,6 +334,7 @@ class LessonScreen(Screen[None]):
         self.output.result.show_message("Checking…" if mode == "check" else "Running…")
         self.metrics.clear_series()
         self.query_one(PlotPanel).clear_plots()
+        self.metrics.display = True
         self.query_one(RolloutPanel).clear_frame()
         self.query_one("#progress", ProgressBar).set_class(False, "-shown")
 
@@ -359,6 +360,8 @@ class LessonScreen(Screen[None]):
         plots = self.query_one(PlotPanel)
         if plots.update_plots(batch.plots):
             plots.refresh()
+        # Plots alone get the whole tab; the empty metrics hint only shows when nothing came.
+        self.metrics.display = bool(self.metrics.series) or not plots.plots
         if batch.frame is not None:
             self.query_one(RolloutPanel).show_frame(batch.frame)
         if batch.progress is not None:
@@ -388,6 +391,7 @@ class LessonScreen(Screen[None]):
         status = str(end.get("status", "error"))
         seconds = float(end.get("duration_s", session.elapsed_s))
         self.status.set_state(f"finished ({status}) {seconds:.1f}s")
+        self._point_at_charts()
         if session.mode == "run":
             good = status == "ok"
             self.output.result.show_message(
@@ -405,6 +409,19 @@ class LessonScreen(Screen[None]):
         if self._pending_recheck:
             self._pending_recheck = False
             self.start_session("check")
+
+    def _point_at_charts(self) -> None:
+        """Say so when a run drew charts the learner is not looking at."""
+        from textual.widgets import TabbedContent
+
+        if self.query_one(TabbedContent).active == "tab-metrics":
+            return
+        n_plots, n_curves = len(self.query_one(PlotPanel).plots), len(self.metrics.series)
+        if not (n_plots or n_curves):
+            return
+        parts = [f"{n} {word}{'s' if n != 1 else ''}"
+                 for n, word in ((n_plots, "plot"), (n_curves, "curve")) if n]
+        self.notify(f"{' and '.join(parts)} in the Metrics tab (F4)", timeout=4)
 
     def cancel_run(self) -> None:
         if self.session is not None:

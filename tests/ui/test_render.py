@@ -165,3 +165,19 @@ def test_a_line_plot_with_an_overlay_names_both_curves() -> None:
              "overlay": {"validation": {"x": [1, 2, 3], "y": [3.5, 2.8, 2.6]}}}
     header = render_plot(event, 60, 14).plain.splitlines()[0]
     assert "train" in header and "validation" in header
+
+
+def test_matrices_and_images_get_the_height_they_need_and_charts_share_the_rest() -> None:
+    from homl_tui.ui.widgets.plot_panel import MIN_PLOT_HEIGHT, natural_height, share_height
+
+    matrix = {"plot": "matrix", "image": [[0] * 10] * 10, "xlabel": "predicted"}
+    digit = {"plot": "image", "image": [[0] * 8] * 8}
+    assert natural_height(matrix) == 14 and natural_height(digit) == 9
+    assert natural_height({"plot": "line", "y": [1]}) is None
+    assert share_height([14, 9, None], 40) == [14, 9, 17]
+    assert share_height([14, None, None], 30) == [14, 8, 8]
+    # Not enough room for everything: shares in proportion, never below the minimum.
+    assert share_height([14, 14, 9], 33) == [12, 12, 9]
+    assert sum(share_height([14, 14, 9], 33)) == 33
+    assert share_height([14, 9, None], 12) == [MIN_PLOT_HEIGHT] * 3
+    assert share_height([], 10) == []

@@ -115,6 +115,38 @@ def render_plot(event: Event, width: int, height: int) -> Text:
     return header
 
 
+MIN_PLOT_HEIGHT = 6
+
+
+def natural_height(event: Event) -> int | None:
+    """Lines a matrix or image needs to show whole (title included); None = any height."""
+    kind = event.get("plot")
+    rows = event.get("image")
+    if kind in ("matrix", "image") and isinstance(rows, list):
+        extra = 3 + (1 if event.get("xlabel") else 0) if kind == "matrix" else 1
+        return len(rows) + extra
+    return None
+
+
+def share_height(needs: list[int | None], total: int) -> list[int]:
+    """Split ``total`` lines between plots: fixed-size ones get what they need when that
+    leaves the others at least ``MIN_PLOT_HEIGHT`` lines each; otherwise equal shares."""
+    if not needs:
+        return []
+    flexible = sum(1 for n in needs if n is None)
+    fixed = sum(n for n in needs if n is not None)
+    if fixed + flexible * MIN_PLOT_HEIGHT > total:
+        # Not enough room: everyone gets a share in proportion to what they would like.
+        wants = [n if n is not None else 2 * MIN_PLOT_HEIGHT for n in needs]
+        scale = total / sum(wants)
+        shares = [max(MIN_PLOT_HEIGHT, int(w * scale)) for w in wants]
+        shares[-1] = max(MIN_PLOT_HEIGHT, shares[-1] + total - sum(shares))
+        return shares
+    rest = total - fixed
+    each = rest // flexible if flexible else 0
+    return [n if n is not None else max(MIN_PLOT_HEIGHT, each) for n in needs]
+
+
 class PlotPanel(Widget):
     """The latest plot per name (the most recent first, up to four), stacked."""
 
@@ -154,11 +186,11 @@ class PlotPanel(Widget):
         if self._cache is not None and self._cache[0] == key:
             return self._cache[1]
         shown = list(self.plots.values())[-MAX_PLOTS:][::-1]
-        each = max(6, self.size.height // len(shown))
+        heights = share_height([natural_height(e) for e in shown], self.size.height)
         text = Text()
-        for i, event in enumerate(shown):
+        for i, (event, height) in enumerate(zip(shown, heights, strict=True)):
             if i:
                 text.append("\n")
-            text.append_text(render_plot(event, max(1, self.size.width), each))
+            text.append_text(render_plot(event, max(1, self.size.width), height))
         self._cache = (key, text)
         return text

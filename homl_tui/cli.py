@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
         else:
             p.add_argument("--verbose", "-v", action="store_true",
                            help="print the message of every run (e.g. what each mutant triggers)")
+            p.add_argument("--isolated", action="store_true",
+                           help="a fresh interpreter per run, as for learners (slower; the "
+                                "default forks each run from a warm process)")
 
     p_data = sub.add_parser("data", parents=[common],
                             help="list the datasets, or download them ahead of time")
@@ -299,7 +302,10 @@ def cmd_lint(args: argparse.Namespace) -> int:
             printer.line("OK", f"{job.exercise.key} {job.role} -> {outcome}",
                          job.result.message if args.verbose else "", job.result.duration_s)
 
-    grading.run_jobs(jobs, parallel, done)
+    if args.isolated:
+        grading.run_jobs(jobs, parallel, done)
+    else:
+        grading.run_jobs_forked(jobs, parallel, done)
     for finding in findings:
         print(f"problem: {finding.where}: {finding.message}", file=sys.stderr)
     good = len(jobs) - sum(1 for j in jobs if grading.judge_lint_job(j))

@@ -6,15 +6,20 @@ Imports no UI and no ML library: every exercise runs in its own child process.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from homl_tui.course.model import Course, Exercise, Lesson
 from homl_tui.outcome import Outcome
 from homl_tui.runtime.events import Event
-from homl_tui.runtime.runner import Run, RunResult, default_threads
+from homl_tui.runtime.runner import PACKAGE_ROOT, THREAD_VARS, Run, RunResult, default_threads
 from homl_tui.runtime.spec import RunSpec
 
 MIN_MUTANTS = 2
@@ -93,6 +98,69 @@ def run_jobs(jobs: Sequence[Job], parallel: int = 1,
         for job in pool.map(one, jobs):
             if on_done:
                 on_done(job)
+
+
+def _batch_result(raw: dict) -> RunResult:
+    return RunResult(
+        status=str(raw.get("status", "error")),
+        outcome=Outcome.parse(raw.get("outcome")),
+        message=str(raw.get("message", "")),
+        details=str(raw.get("details", "")),
+        duration_s=float(raw.get("duration_s", 0.0)),
+    )
+
+
+def run_jobs_forked(jobs: Sequence[Job], parallel: int = 1,
+                    on_done: Callable[[Job], None] | None = None) -> None:
+    """Like :func:`run_jobs`, for trusted code (lint): ``parallel`` fork servers
+    (:mod:`homl_tui.runtime.forkbatch`) import the frameworks once and fork a child per job.
+
+    Jobs are dealt out by lesson so that each server imports what its lessons need.
+    """
+    if not jobs:
+        return
+    parallel = max(1, min(parallel, len(jobs)))
+    batches: list[list[Job]] = [[] for _ in range(parallel)]
+    for index, job in enumerate(sorted(jobs, key=lambda j: (j.exercise.lesson_id, j.exercise.id))):
+        batches[index * parallel // len(jobs)].append(job)
+    lock = threading.Lock()
+
+    def serve(batch: list[Job]) -> None:
+        env = dict(os.environ)
+        threads = str(max(1, batch[0].spec.threads))
+        for var in THREAD_VARS:
+            env[var] = threads
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
+        env.pop("HOML_TUI_EVENTS_FD", None)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "homl_tui.runtime.forkbatch"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
+        )
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps([asdict(job.spec) for job in batch]))
+        proc.stdin.close()
+        for line in proc.stdout:
+            try:
+                raw = json.loads(line)
+                job = batch[int(raw["index"])]
+            except (ValueError, KeyError, IndexError, TypeError):
+                continue
+            job.result = _batch_result(raw)
+            if on_done:
+                with lock:
+                    on_done(job)
+        proc.wait()
+        for job in batch:
+            if job.result is None:
+                job.result = RunResult("crashed", Outcome.ERROR,
+                                       f"the batch runner stopped (exit {proc.returncode}) "
+                                       "before this job ran", duration_s=0.0)
+                if on_done:
+                    with lock:
+                        on_done(job)
+
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        list(pool.map(serve, batches))
 
 
 @dataclass

@@ -245,6 +245,16 @@ def test_lint_runs_solution_starter_and_every_mutant(tmp_path):
     assert proc.stdout.rstrip().endswith("4 passed, 0 failed")
 
 
+def test_lint_isolated_gives_the_same_verdicts_as_the_default_fork_server(tmp_path):
+    def verdicts(*extra):
+        proc = cli("lint", "demo", "-v", *extra, data_dir=tmp_path)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        return sorted(line.split(" (")[0] for line in proc.stdout.splitlines() if "->" in line)
+
+    forked, isolated = verdicts(), verdicts("--isolated")
+    assert forked == isolated and len(forked) == 4
+
+
 @pytest.fixture
 def copied_lessons(tmp_path):
     lessons = tmp_path / "lessons"

@@ -298,6 +298,10 @@ def boundary(
     xx, yy = np.meshgrid(gx, gy)
     grid_pred = np.asarray(_as_list(predict(np.column_stack([xx.ravel(), yy.ravel()]))))
     grid_pred = grid_pred.reshape(-1)
+    # 0/1 floats from one side and 0/1 ints from the other are the same classes.
+    numeric = [a for a in (truth, grid_pred) if a.dtype.kind in "biuf"]
+    if len(numeric) == 2 and all(np.all(np.mod(a, 1) == 0) for a in numeric if a.size):
+        truth, grid_pred = truth.astype(np.int64), grid_pred.astype(np.int64)
     classes = sorted({*truth.tolist(), *grid_pred.tolist()}, key=lambda v: (str(type(v)), v))
     index = {c: i for i, c in enumerate(classes)}
     emit({

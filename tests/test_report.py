@@ -292,6 +292,18 @@ def test_boundary_predicts_on_a_grid_over_the_points_and_indexes_classes():
     assert event["labels"] == [0, 1, 1] and event["x"] == [-1.0, 1.0, 0.5]
 
 
+def test_boundary_treats_float_and_int_class_numbers_alike():
+    events, _ = run_with_pipe("""
+        import numpy as np
+        from homl_tui import report
+        X = np.array([[-1.0, 0.0], [1.0, 1.0]])
+        report.boundary("b", lambda P: (P[:, 0] > 0).astype(np.float32), X, np.array([0, 1]),
+                        resolution=(4, 2))
+    """)
+    (event,) = events
+    assert event["classes"] == ["0", "1"] and event["labels"] == [0, 1]
+
+
 def test_boundary_rejects_data_that_is_not_two_dimensional():
     events, _ = run_with_pipe("""
         import numpy as np

@@ -297,7 +297,7 @@ def test_boundary_treats_float_and_int_class_numbers_alike():
         import numpy as np
         from homl_tui import report
         X = np.array([[-1.0, 0.0], [1.0, 1.0]])
-        report.boundary("b", lambda P: (P[:, 0] > 0).astype(np.float32), X, np.array([0, 1]),
+        report.boundary("b", lambda P: (P[:, 0] > 0).astype(int), X, np.array([0.0, 1.0]),
                         resolution=(4, 2))
     """)
     (event,) = events

@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 ENV_FD = "HOML_TUI_EVENTS_FD"
+ENV_PATH = "HOML_TUI_EVENTS_PATH"
 FLUSH_INTERVAL_S = 0.05
 FLUSH_BYTES = 1 << 16
 MAX_PLOT_POINTS = 4000
@@ -58,14 +59,33 @@ def _reset_lock_in_child() -> None:
     _lock = threading.Lock()
 
 
+def _is_secondary_rank() -> bool:
+    """True in a distributed worker other than rank 0 (``RANK`` set by torchrun/launchers)."""
+    rank = os.environ.get("RANK", "0").strip()
+    return rank not in ("", "0")
+
+
 def _connect_from_env() -> None:
+    """Open the event pipe homl-tui gave this process, or the one its parent run holds.
+
+    The run's own process gets the pipe as a file descriptor (``HOML_TUI_EVENTS_FD``). It
+    does not leak to child processes; instead they get ``HOML_TUI_EVENTS_PATH``, the pipe's
+    ``/proc`` path, so a process the learner starts (``torchrun`` workers, a script run
+    with ``subprocess``) reports too, while its parent is alive. In a distributed job only
+    rank 0 reports, so curves are not drawn once per process.
+    """
     global _stream
     fd = os.environ.get(ENV_FD)
-    if not fd:
+    path = os.environ.get(ENV_PATH)
+    if not fd and not path:
         return
     try:
-        os.set_inheritable(int(fd), False)
-        _stream = os.fdopen(int(fd), "w", encoding="utf-8", buffering=1 << 16, closefd=True)
+        if fd:
+            os.set_inheritable(int(fd), False)
+            _stream = os.fdopen(int(fd), "w", encoding="utf-8", buffering=1 << 16, closefd=True)
+            os.environ[ENV_PATH] = f"/proc/{os.getpid()}/fd/{int(fd)}"
+        elif not _is_secondary_rank():
+            _stream = open(path, "w", encoding="utf-8", buffering=1 << 16)  # noqa: SIM115
     except (OSError, ValueError):
         _stream = None
     os.environ.pop(ENV_FD, None)

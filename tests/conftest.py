@@ -128,7 +128,7 @@ def run_check(
 def subprocess_env(**extra: str) -> dict[str, str]:
     """The environment for a child ``python``: the project importable, no event pipe, no colour."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("HOML_TUI_EVENTS_FD", "HOML_TUI_HOME", "HOML_TUI_LESSONS", "NO_COLOR")}
+           if k not in ("HOML_TUI_EVENTS_FD", "HOML_TUI_EVENTS_PATH", "HOML_TUI_HOME", "HOML_TUI_LESSONS", "NO_COLOR")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env.update(extra)
     return env

@@ -327,3 +327,21 @@ def test_plot_overlay_sends_named_curves():
     """)
     (event,) = events
     assert event["overlay"] == {"fit": {"x": [0.0, 1.0], "y": [1.0, "inf"]}}
+
+
+def test_child_processes_report_through_the_parent_pipe_but_only_rank_zero():
+    events, _ = run_with_pipe("""
+        import os, subprocess, sys
+        from homl_tui import report
+        report.metric(step=0, parent=1.0)
+        report.flush()
+        code = "import os; from homl_tui import report; report.metric(step=0, **{os.environ['WHO']: 1.0})"
+        for who, rank in (("rank0", "0"), ("rank1", "1"), ("plain", None)):
+            env = dict(os.environ, WHO=who)
+            env.pop("RANK", None)
+            if rank is not None:
+                env["RANK"] = rank
+            subprocess.run([sys.executable, "-c", code], env=env, check=True)
+    """)
+    names = [name for e in of(events, "metric") for name in e["values"]]
+    assert names == ["parent", "rank0", "plain"]

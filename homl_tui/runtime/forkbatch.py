@@ -60,6 +60,7 @@ def _child(spec: RunSpec, write_fd: int) -> None:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         os.environ["HOML_TUI_EVENTS_FD"] = str(write_fd)
+        os.environ.pop("HOML_TUI_EVENTS_PATH", None)
         os.environ.update(spec.env)
         os.chdir(spec.cwd or os.path.dirname(os.path.abspath(spec.target)))
         from homl_tui import report

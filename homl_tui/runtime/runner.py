@@ -112,6 +112,7 @@ class Run:
         read_fd, write_fd = os.pipe()
         env = self._environment()
         env["HOML_TUI_EVENTS_FD"] = str(write_fd)
+        env.pop("HOML_TUI_EVENTS_PATH", None)  # never the pipe of some other run
         cwd = self.spec.cwd or str(Path(self.spec.target).resolve().parent)
         self._started = time.monotonic()
         try:

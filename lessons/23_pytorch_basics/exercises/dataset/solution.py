@@ -1,0 +1,55 @@
+"""A Dataset over a table of numbers, and a reproducible DataLoader on top of it."""
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset
+
+from homl_tui import report
+
+
+class TableDataset(Dataset):
+    """Example i is (X[i] as a float32 tensor of shape (d,), y[i] as a float32 0-d tensor)."""
+
+    def __init__(self, X, y):
+        self.X = torch.tensor(np.asarray(X), dtype=torch.float32)
+        self.y = torch.tensor(np.asarray(y), dtype=torch.float32)
+
+    def __len__(self):
+        return len(self.X)
+
+    def __getitem__(self, i):
+        return self.X[i], self.y[i]
+
+
+def make_loader(dataset, batch_size, shuffle, seed=0):
+    """A DataLoader over `dataset`; with shuffle=True its order comes from a generator seeded
+    with `seed` (torch.Generator().manual_seed(seed)), passed as generator=...; the last,
+    smaller batch is kept."""
+    generator = torch.Generator().manual_seed(seed)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator)
+
+
+if __name__ == "__main__":
+    from sklearn.datasets import load_diabetes
+
+    data = load_diabetes(as_frame=True, scaled=False)
+    dataset = TableDataset(data.data, data.target)
+    print(f"{len(dataset)} examples; example 0:", dataset[0])
+
+    loader = make_loader(dataset, batch_size=64, shuffle=True, seed=42)
+    print(f"{len(loader)} batches per epoch")
+    for i, (X_batch, y_batch) in enumerate(loader):
+        print(f"batch {i}: X {tuple(X_batch.shape)} {X_batch.dtype}, y {tuple(y_batch.shape)},"
+              f" first targets {np.round(y_batch[:4].numpy()).tolist()}")
+        if i == 0:
+            first_targets = y_batch
+            bmi = list(data.data.columns).index("bmi")
+            report.plot("first batch", y_batch, X_batch[:, bmi], kind="scatter",
+                        title="first shuffled batch: disease progression against BMI",
+                        xlabel="bmi", ylabel="target")
+
+    again = next(iter(make_loader(dataset, 64, True, seed=42)))[1]
+    print("a new loader with the same seed starts with the same batch:",
+          torch.equal(again, first_targets))
+    print("the next epoch of the same loader starts with the same batch:",
+          torch.equal(next(iter(loader))[1], first_targets))

@@ -45,6 +45,11 @@ def _warm_up(specs: list[RunSpec]) -> None:
             continue
         with contextlib.suppress(ImportError):  # the child reports it as a normal run would
             __import__(module)
+    if "torch" in wanted:  # the first optimizer imports torch._dynamo (seconds): do it once
+        with contextlib.suppress(Exception):
+            import torch
+
+            torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
     if "sklearn" in wanted:  # the submodules almost every check uses
         for sub in ("sklearn.model_selection", "sklearn.metrics", "sklearn.linear_model"):
             with contextlib.suppress(ImportError):

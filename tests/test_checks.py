@@ -26,6 +26,7 @@ from homl_tui.checks import (
     expect_true,
     expect_type,
     fail,
+    require_class,
     require_function,
 )
 
@@ -471,3 +472,13 @@ def test_reference_functions_run_quietly(tmp_path, capsys):
     assert events == [] and "training" not in capsys.readouterr().out
     assert ctx.reference.SCALE == 3 and isinstance(ctx.reference.Box(), ctx.reference.Box)
     assert ctx.reference.train.__name__ == "train"
+
+
+def test_require_class_names_what_is_missing_or_wrong():
+    import types
+
+    module = types.SimpleNamespace(Good=type("Good", (dict,), {}), func=len)
+    assert require_class(module, "Good", dict) is module.Good
+    assert "Define a class named `Missing`" in failure(require_class, module, "Missing")
+    assert "should be a class" in failure(require_class, module, "func")
+    assert "should subclass `builtins.list`" in failure(require_class, module, "Good", list)

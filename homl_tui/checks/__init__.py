@@ -10,7 +10,12 @@ expected answer.
 """
 
 from homl_tui.checks.errors import CheckFailed, NotAttempted, fail
-from homl_tui.checks.functions import compare_with_reference, describe, require_function
+from homl_tui.checks.functions import (
+    compare_with_reference,
+    describe,
+    require_class,
+    require_function,
+)
 from homl_tui.checks.models import expect_at_least, expect_at_most, expect_decreasing
 from homl_tui.checks.values import (
     as_array,
@@ -40,5 +45,6 @@ __all__ = [
     "expect_true",
     "expect_type",
     "fail",
+    "require_class",
     "require_function",
 ]

@@ -20,6 +20,20 @@ def require_function(module: ModuleType, name: str) -> Callable[..., Any]:
     return fn
 
 
+def require_class(module: ModuleType, name: str, base: type | None = None) -> type:
+    """The learner's class ``name`` (optionally a subclass of ``base``, e.g. ``nn.Module``)."""
+    cls = getattr(module, name, None)
+    if cls is None:
+        fail(f"Define a class named `{name}` (it was not found in your file).")
+    if not isinstance(cls, type):
+        fail(f"`{name}` should be a class (`class {name}...:`), but it is a "
+             f"{type(cls).__name__}.")
+    if base is not None and not issubclass(cls, base):
+        fail(f"`{name}` should subclass `{base.__module__.split('.')[0]}."
+             f"{base.__qualname__}`, so that it works with the rest of the library.")
+    return cls
+
+
 def describe(value: Any) -> str:
     """A short, answer-free description of an input value for messages."""
     shape = getattr(value, "shape", None)

@@ -107,6 +107,17 @@ def scatter_chart(
         figure = _figure(width, height, title)
         drawn = False
         ordered = sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+        # Lines first, so that points lying on a curve stay visible.
+        for offset, curve in enumerate((lines or {}).values()):
+            line_points = sorted(finite_points(curve))
+            if len(line_points) < 2:
+                continue
+            signal = figure.signal(
+                [p[0] for p in line_points], [p[1] for p in line_points],
+                marker=_marker(len(ordered) + offset),
+            )
+            figure.draw(signal.lines())
+            drawn = True
         for index, (_, points) in enumerate(ordered):
             points = finite_points(points)
             if not points:
@@ -114,16 +125,6 @@ def scatter_chart(
             figure.draw(
                 figure.signal([p[0] for p in points], [p[1] for p in points], marker=_marker(index))
             )
-            drawn = True
-        for offset, curve in enumerate((lines or {}).values()):
-            points = sorted(finite_points(curve))
-            if len(points) < 2:
-                continue
-            signal = figure.signal(
-                [p[0] for p in points], [p[1] for p in points],
-                marker=_marker(len(ordered) + offset),
-            )
-            figure.draw(signal.lines())
             drawn = True
         return _build(figure) if drawn else "(no finite values to draw)"
     except Exception as exc:  # noqa: BLE001

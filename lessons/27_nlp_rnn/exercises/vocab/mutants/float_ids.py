@@ -1,0 +1,49 @@
+"""Mutant: encode builds the tensor with torch.Tensor(...), which makes float32 values, not int64 ids.
+
+Characters as tokens: a vocabulary, and text to ids and back."""
+
+import torch
+
+from homl_tui import report
+
+
+def load_corpus(n_chars=200_000):
+    """A fixed slice of the help pages that ship with Python (what `help("assert")` shows)."""
+    from pydoc_data.topics import topics
+
+    return "\n".join(topics[name] for name in sorted(topics))[:n_chars]
+
+
+def build_vocab(text):
+    """Return (chars, stoi): the distinct characters of `text` in sorted order, and the
+    dict that maps each character to its position in that list (ids 0 .. len(chars) - 1)."""
+    chars = sorted(set(text))
+    stoi = {ch: i for i, ch in enumerate(chars)}
+    return chars, stoi
+
+
+def encode(text, stoi):
+    """The ids of the characters of `text`: a 1-D int64 tensor of length len(text)."""
+    return torch.Tensor([stoi[ch] for ch in text])
+
+
+def decode(ids, chars):
+    """The text whose characters have these ids (`ids`: a tensor or a list of ints)."""
+    return "".join(chars[int(i)] for i in ids)
+
+
+if __name__ == "__main__":
+    text = load_corpus()
+    chars, stoi = build_vocab(text)
+    print(f"{len(text):,} characters of text, {len(chars)} distinct ones")
+    print("the vocabulary:", repr("".join(chars)))
+    sample = text[:60]
+    ids = encode(sample, stoi)
+    print("text:   ", repr(sample))
+    print("ids:    ", ids[:20].tolist(), "...")
+    print("decoded:", repr(decode(ids, chars)))
+    print("round trip ok:", decode(encode(text, stoi), chars) == text)
+    counts = torch.bincount(encode(text, stoi), minlength=len(chars))
+    top = counts.argsort(descending=True)[:15]
+    report.plot("most frequent characters", counts[top], [repr(chars[i]) for i in top],
+                kind="bar", title="the 15 most frequent characters of the corpus")

@@ -22,7 +22,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _pty import time_to_text  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-HOML_MARKER = "Tensors and broadcasting"
+
+def first_lesson_title() -> str:
+    """The catalog is interactive once its first lesson is drawn."""
+    sys.path.insert(0, str(ROOT))
+    from homl_tui.course import load_course
+    from homl_tui.paths import default_lessons_dir
+
+    return load_course(default_lessons_dir()).lessons[0].title
+
+
+HOML_MARKER = first_lesson_title()
 BARE_MARKER = "bare-textual-ready"
 
 

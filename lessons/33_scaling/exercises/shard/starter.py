@@ -1,0 +1,45 @@
+"""Sharding a dataset across ranks, the way torch's DistributedSampler does it.
+
+Run this file to see which examples each of 4 ranks reads in two epochs; Check to compare
+your shards with torch.utils.data.DistributedSampler.
+"""
+
+import math
+
+import torch
+
+from homl_tui import report
+
+
+def shard_indices(n, num_replicas, rank, epoch, seed=0):
+    """The indices of the n examples that process `rank` (of `num_replicas`) reads in `epoch`.
+
+    - Shuffle 0..n-1 with a torch.Generator seeded with seed + epoch: every rank draws the SAME
+      permutation, and it changes from one epoch to the next.
+    - Pad the permutation with its own first entries up to total = ceil(n / num_replicas)
+      * num_replicas, so that every rank gets the same number of examples.
+    - Deal the padded list out like cards: rank r takes the entries r, r + R, r + 2R, ...
+    Return a list of Python ints of length ceil(n / num_replicas).
+    """
+    # TODO 1: per_rank = ceil(n / num_replicas) and total = per_rank * num_replicas.
+    # TODO 2: a torch.Generator seeded with seed + epoch, and torch.randperm(n, generator=...)
+    #         turned into a list of ints.
+    # TODO 3: pad the list with its first (total - n) entries.
+    # TODO 4: return every num_replicas-th entry, starting at position `rank`.
+    raise NotImplementedError("shard_indices: fill in the TODOs")
+
+
+if __name__ == "__main__":
+    n, world = 10, 4
+    for epoch in range(2):
+        print(f"epoch {epoch}:")
+        for rank in range(world):
+            print(f"  rank {rank} reads {shard_indices(n, world, rank, epoch)}")
+    # How often each example is read in one epoch: padding repeats a few of them once more.
+    counts = [0] * n
+    for rank in range(world):
+        for i in shard_indices(n, world, rank, epoch=0):
+            counts[i] += 1
+    print("reads per example (epoch 0):", counts)
+    report.plot("reads", counts, [str(i) for i in range(n)], kind="bar",
+                title=f"how many times each of {n} examples is read by {world} ranks (epoch 0)")

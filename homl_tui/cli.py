@@ -17,10 +17,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from homl_tui import __version__
 from homl_tui.paths import data_paths, default_lessons_dir
+
+if TYPE_CHECKING:
+    from homl_tui.runtime.events import Event
 
 
 def _common_options(defaults: bool) -> argparse.ArgumentParser:
@@ -335,13 +338,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     # Metrics print at most twice a second (a training loop can send thousands); the last
     # one held back is printed when the run ends, so the final values always show.
-    held: dict[str, object] = {"event": None, "at": 0.0}
+    held: Event | None = None
+    printed_at = 0.0
 
-    def print_metric(event) -> None:
+    def print_metric(event: Event) -> None:
         values = " ".join(f"{k}={v:.4g}" for k, v in event["values"].items())
         print(f"[step {event['step']}] {values}", flush=True)
 
-    def show(event):
+    def show(event: Event) -> None:
+        nonlocal held, printed_at
         kind = event["kind"]
         if kind in ("stdout", "stderr"):
             stream = sys.stdout if kind == "stdout" else sys.stderr
@@ -349,15 +354,15 @@ def cmd_run(args: argparse.Namespace) -> int:
             stream.flush()
         elif kind == "metric":
             now = time.monotonic()
-            if now - float(held["at"]) >= METRIC_PRINT_INTERVAL_S:  # type: ignore[arg-type]
-                held.update(event=None, at=now)
+            if now - printed_at >= METRIC_PRINT_INTERVAL_S:
+                held, printed_at = None, now
                 print_metric(event)
             else:
-                held["event"] = event
+                held = event
 
     result = grading.run_spec(spec, show)
-    if held["event"] is not None:
-        print_metric(held["event"])
+    if held is not None:
+        print_metric(held)
     print(f"{result.status}: {result.message} ({result.duration_s:.1f} s)", file=sys.stderr)
     return 0 if result.status == "ok" else 1
 

@@ -18,6 +18,7 @@ Checks use the offline data directly so that they are the same on every machine.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import os
 import sys
@@ -28,6 +29,8 @@ import urllib.request
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
+
+from homl_tui.paths import data_paths, project_data_dir
 
 ENV_OFFLINE = "HOML_TUI_OFFLINE"
 ENV_CACHE = "HOML_TUI_CACHE"
@@ -90,25 +93,11 @@ class IncompleteDownload(DownloadError):
 # --------------------------------------------------------------------------- places
 
 
-def project_data_dir() -> Path:
-    """The project's ``data/`` folder (generated datasets committed with the code)."""
-    env = os.environ.get("HOML_TUI_DATA")
-    if env:
-        return Path(env).expanduser().resolve()
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "data", here / "data"):
-        if candidate.is_dir():
-            return candidate
-    return here.parent / "data"
-
-
 def cache_dir() -> Path:
     """Where downloads are kept: ``HOML_TUI_CACHE``, else ``cache/`` in the data folder."""
     env = os.environ.get(ENV_CACHE)
     if env:
         return Path(env).expanduser().resolve()
-    from homl_tui.paths import data_paths
-
     return data_paths().root / "cache"
 
 
@@ -132,11 +121,13 @@ def sha256_of(path: Path) -> str:
 
 
 def _human(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+    if n < 1024:
+        return f"{n:.0f} B"
+    for unit in ("KB", "MB"):
         n /= 1024
-    return f"{n:.1f} GB"
+        if n < 1024:
+            return f"{n:.1f} {unit}"
+    return f"{n / 1024:.1f} GB"
 
 
 class Progress:
@@ -247,14 +238,15 @@ def download(
     except DownloadError:
         part.unlink(missing_ok=True)
         raise
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except http.client.IncompleteRead as exc:
+        part.unlink(missing_ok=True)
+        raise IncompleteDownload(
+            f"the download of {remote.filename} stopped after {_human(received)} "
+            "(connection cut off)"
+        ) from exc
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         part.unlink(missing_ok=True)
         reason = getattr(exc, "reason", None) or exc
-        if "IncompleteRead" in type(exc).__name__ or "IncompleteRead" in repr(exc):
-            raise IncompleteDownload(
-                f"the download of {remote.filename} stopped after {_human(received)} "
-                "(connection cut off)"
-            ) from exc
         raise DownloadError(f"could not download {remote.filename} from {url}: {reason}") from exc
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from pathlib import Path
 from homl_tui.course.model import Course, Exercise, Lesson
 from homl_tui.outcome import Outcome
 from homl_tui.runtime.events import Event
-from homl_tui.runtime.runner import PACKAGE_ROOT, THREAD_VARS, Run, RunResult, default_threads
+from homl_tui.runtime.runner import Run, RunResult, child_environment, default_threads
 from homl_tui.runtime.spec import RunSpec
 
 MIN_MUTANTS = 2
@@ -126,12 +125,7 @@ def run_jobs_forked(jobs: Sequence[Job], parallel: int = 1,
     lock = threading.Lock()
 
     def serve(batch: list[Job]) -> None:
-        env = dict(os.environ)
-        threads = str(max(1, batch[0].spec.threads))
-        for var in THREAD_VARS:
-            env[var] = threads
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
-        env.pop("HOML_TUI_EVENTS_FD", None)
+        env = child_environment(batch[0].spec.threads)
         proc = subprocess.Popen(
             [sys.executable, "-m", "homl_tui.runtime.forkbatch"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,

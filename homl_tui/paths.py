@@ -27,6 +27,11 @@ def default_lessons_dir() -> Path:
     return here.parent / "lessons"
 
 
+def project_data_dir() -> Path:
+    """The ``data/`` folder next to the lessons (what ``Course.data_dir`` is for a course)."""
+    return default_lessons_dir().parent / "data"
+
+
 def default_data_dir() -> Path:
     env = os.environ.get(ENV_HOME)
     if env:

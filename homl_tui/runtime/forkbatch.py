@@ -26,25 +26,18 @@ import sys
 import time
 from typing import Any
 
+from homl_tui.course.loader import KNOWN_FRAMEWORKS
 from homl_tui.outcome import Outcome
 from homl_tui.runtime.events import parse_line
 from homl_tui.runtime.spec import RunSpec
-
-IMPORTS = {
-    "numpy": "numpy", "pandas": "pandas", "torch": "torch", "sklearn": "sklearn",
-    "gymnasium": "gymnasium", "transformers": "transformers",
-}
 
 
 def _warm_up(specs: list[RunSpec]) -> None:
     """Import every framework the specs name (what makes each child start fast)."""
     wanted = {name for spec in specs for name in spec.frameworks}
-    for name in sorted(wanted):
-        module = IMPORTS.get(name)
-        if module is None:
-            continue
+    for name in sorted(wanted & KNOWN_FRAMEWORKS):
         with contextlib.suppress(ImportError):  # the child reports it as a normal run would
-            __import__(module)
+            __import__(name)
     if "torch" in wanted:  # the first optimizer imports torch._dynamo (seconds): do it once
         with contextlib.suppress(Exception):
             import torch
@@ -65,7 +58,6 @@ def _child(spec: RunSpec, write_fd: int) -> None:
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         os.environ["HOML_TUI_EVENTS_FD"] = str(write_fd)
-        os.environ.pop("HOML_TUI_EVENTS_PATH", None)
         os.environ.update(spec.env)
         os.chdir(spec.cwd or os.path.dirname(os.path.abspath(spec.target)))
         from homl_tui import report

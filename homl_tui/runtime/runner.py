@@ -46,6 +46,20 @@ def default_threads() -> int:
     return max(1, (os.cpu_count() or 2) - 1)
 
 
+def child_environment(threads: int) -> dict[str, str]:
+    """The environment of a process that runs exercise code: threads capped, the package
+    importable, UTF-8 output, faulthandler on, and no event pipe inherited from elsewhere."""
+    env = dict(os.environ)
+    for var in THREAD_VARS:
+        env[var] = str(max(1, threads))
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["PYTHONFAULTHANDLER"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
+    for var in ("HOML_TUI_EVENTS_FD", "HOML_TUI_EVENTS_PATH"):
+        env.pop(var, None)
+    return env
+
+
 @dataclass
 class RunResult:
     """How a run ended."""
@@ -96,15 +110,7 @@ class Run:
 
     # ------------------------------------------------------------------ start
     def _environment(self) -> dict[str, str]:
-        env = dict(os.environ)
-        threads = str(max(1, self.spec.threads))
-        for var in THREAD_VARS:
-            env[var] = threads
-        env["PYTHONIOENCODING"] = "utf-8"
-        env["PYTHONFAULTHANDLER"] = "1"
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p
-        )
+        env = child_environment(self.spec.threads)
         env.update(self.spec.env)
         return env
 
@@ -112,7 +118,6 @@ class Run:
         read_fd, write_fd = os.pipe()
         env = self._environment()
         env["HOML_TUI_EVENTS_FD"] = str(write_fd)
-        env.pop("HOML_TUI_EVENTS_PATH", None)  # never the pipe of some other run
         cwd = self.spec.cwd or str(Path(self.spec.target).resolve().parent)
         self._started = time.monotonic()
         try:

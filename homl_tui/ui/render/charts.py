@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from homl_tui.ui.render.downsample import Point, downsample, finite_points
+from homl_tui.ui.render.downsample import Point, as_float, downsample, finite_points
 
 MIN_WIDTH = 20
 MIN_HEIGHT = 5
@@ -153,21 +153,13 @@ def bar_chart(
         return f"(could not draw the chart: {exc})"
 
 
-def _cell(value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return math.nan
-    return number
-
-
 def shade_image(image: Sequence[Sequence[Any]], width: int, height: int) -> list[str]:
     """A 2-D array of intensities as rows of shaded blocks, scaled to fit ``width`` x ``height``.
 
     Each pixel is two characters wide (cells are about twice as tall as wide);
     NaN shows as ``?``.
     """
-    rows = [[_cell(v) for v in row] for row in image if isinstance(row, (list, tuple))]
+    rows = [[as_float(v) for v in row] for row in image if isinstance(row, (list, tuple))]
     rows = [row for row in rows if row]
     if not rows or width < 2 or height < 1:
         return ["(empty image)"]

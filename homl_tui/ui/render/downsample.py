@@ -9,8 +9,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 Point = tuple[float, float]
+
+
+def as_float(value: Any) -> float:
+    """``value`` as a float, NaN when it is not a number (event data is never trusted)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def as_floats(values: Any) -> list[float]:
+    """A list of :func:`as_float`; anything that is not a list gives ``[]``."""
+    return [as_float(v) for v in values] if isinstance(values, list) else []
 
 
 def downsample(points: Sequence[Point], buckets: int) -> list[Point]:

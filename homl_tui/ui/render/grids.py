@@ -15,19 +15,13 @@ from typing import Any
 from rich.text import Text
 
 from homl_tui.ui.render.charts import series_color
+from homl_tui.ui.render.downsample import as_float
 
 #: Background ramp for matrix cells, light to strong (256-colour blues).
 RAMP = (235, 236, 17, 18, 19, 20, 25, 26, 27, 33)
 #: Dark background per class for decision regions (matches charts.PALETTE order).
 REGION_BG = (17, 22, 52, 58, 53, 23, 94, 238)
 REGION_GLYPHS = "·:-~+=^\""
-
-
-def _number(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
 
 
 def _format(value: float, integers: bool) -> str:
@@ -50,7 +44,7 @@ def matrix_text(
 
     Rows and columns that do not fit are left out, with a note saying how many.
     """
-    table = [[_number(v) for v in row] for row in rows if isinstance(row, (list, tuple))]
+    table = [[as_float(v) for v in row] for row in rows if isinstance(row, (list, tuple))]
     table = [row for row in table if row]
     if not table:
         return Text("(empty matrix)", style="dim")
@@ -111,7 +105,7 @@ def boundary_text(event: dict[str, Any], width: int, height: int) -> Text:
     rows_in = [row for row in grid if isinstance(row, list) and row]
     if not rows_in:
         return Text("(no decision regions in this plot)", style="dim")
-    x0, x1, y0, y1 = (_number(v) for v in extent)
+    x0, x1, y0, y1 = (as_float(v) for v in extent)
     if not all(math.isfinite(v) for v in (x0, x1, y0, y1)) or x1 <= x0 or y1 <= y0:
         return Text("(bad extent for the decision regions)", style="dim")
     cols, rows = max(4, width), max(3, height)
@@ -126,7 +120,7 @@ def boundary_text(event: dict[str, Any], width: int, height: int) -> Text:
     xs, ys, labels = event.get("x") or [], event.get("y") or [], event.get("labels") or []
     cells: dict[tuple[int, int], Counter[int]] = {}
     for px, py, label in zip(xs, ys, labels, strict=False):
-        fx, fy = _number(px), _number(py)
+        fx, fy = as_float(px), as_float(py)
         if not (math.isfinite(fx) and math.isfinite(fy)) or not isinstance(label, int):
             continue
         c = int((fx - x0) / (x1 - x0) * cols)

@@ -412,8 +412,6 @@ class LessonScreen(Screen[None]):
 
     def _point_at_charts(self) -> None:
         """Say so when a run drew charts the learner is not looking at."""
-        from textual.widgets import TabbedContent
-
         if self.query_one(TabbedContent).active == "tab-metrics":
             return
         n_plots, n_curves = len(self.query_one(PlotPanel).plots), len(self.metrics.series)

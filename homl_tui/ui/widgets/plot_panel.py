@@ -3,13 +3,12 @@ blocks, a shaded number matrix, or decision regions with points."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.console import RenderableType
 from rich.text import Text
 from textual.widget import Widget
 
 from homl_tui.runtime.events import Event
+from homl_tui.ui.render.downsample import as_floats
 
 EMPTY = (
     "No plots yet. Code that calls report.plot(name, y, x, kind=...) "
@@ -17,16 +16,6 @@ EMPTY = (
     "decision regions)."
 )
 MAX_PLOTS = 4
-
-
-def _numbers(values: Any) -> list[float]:
-    out = []
-    for value in values if isinstance(values, list) else []:
-        try:
-            out.append(float(value))
-        except (TypeError, ValueError):
-            out.append(float("nan"))
-    return out
 
 
 def _overlay(event: Event) -> dict[str, list[tuple[float, float]]]:
@@ -38,7 +27,7 @@ def _overlay(event: Event) -> dict[str, list[tuple[float, float]]]:
     for name, curve in raw.items():
         if isinstance(curve, dict):
             curves[str(name)] = list(
-                zip(_numbers(curve.get("x")), _numbers(curve.get("y")), strict=False)
+                zip(as_floats(curve.get("x")), as_floats(curve.get("y")), strict=False)
             )
     return curves
 
@@ -75,7 +64,7 @@ def render_plot(event: Event, width: int, height: int) -> Text:
             charts.bar_chart(
                 [str(v) for v in event.get("x") or []]
                 or [str(i) for i in range(len(event.get("y") or []))],
-                _numbers(event.get("y")),
+                as_floats(event.get("y")),
                 width,
                 height - 1,
             )
@@ -93,8 +82,8 @@ def render_plot(event: Event, width: int, height: int) -> Text:
             header.append(curve_name)
         body = Text.from_ansi(
             charts.scatter_chart(
-                _numbers(event.get("y")),
-                _numbers(event["x"]) if event.get("x") else None,
+                as_floats(event.get("y")),
+                as_floats(event["x"]) if event.get("x") else None,
                 [int(v) for v in labels] if isinstance(labels, list) else None,
                 width,
                 height - 1,
@@ -102,8 +91,8 @@ def render_plot(event: Event, width: int, height: int) -> Text:
             )
         )
     else:
-        y = _numbers(event.get("y"))
-        x = _numbers(event["x"]) if event.get("x") else [float(i) for i in range(len(y))]
+        y = as_floats(event.get("y"))
+        x = as_floats(event["x"]) if event.get("x") else [float(i) for i in range(len(y))]
         curves = {name: list(zip(x, y, strict=False)), **_overlay(event)}
         if len(curves) > 1:
             for index, curve_name in enumerate(curves):

@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from rich.console import RenderableType
 from rich.text import Text
 from textual.widget import Widget
 
 from homl_tui.runtime.events import Event
 from homl_tui.ui.render.cartpole import describe_state, draw_cartpole
+from homl_tui.ui.render.downsample import as_float
 
 EMPTY = (
     "No rollout yet. Code that calls report.frame(env, step=..., episode=..., reward=...) "
     "shows its episodes here: CartPole is drawn from its state, text environments "
     "(e.g. FrozenLake with render_mode='ansi') as they render."
 )
-
-
-def _number(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return math.nan
 
 
 def is_cartpole(event: Event) -> bool:
@@ -62,7 +53,7 @@ class RolloutPanel(Widget):
             if frame.get(key) is not None:
                 parts.append(f"{key} {frame[key]}")
         if frame.get("reward") is not None:
-            parts.append(f"reward {_number(frame['reward']):.4g}")
+            parts.append(f"reward {as_float(frame['reward']):.4g}")
         return " · ".join(parts) or "rollout"
 
     def render(self) -> RenderableType:
@@ -75,13 +66,13 @@ class RolloutPanel(Widget):
             text.append("\n")
             text.append_text(Text.from_ansi(str(frame["text"])))
         elif is_cartpole(frame):
-            state = [_number(v) for v in frame["state"]]
+            state = [as_float(v) for v in frame["state"]]
             text.append("\n" + describe_state(state), style="dim")
             scene = draw_cartpole(state, width, height - 1)
             for line in scene:
                 text.append("\n")
                 text.append(line, style="bold" if "█" in line else "")
         elif isinstance(frame.get("state"), list):
-            values = ", ".join(f"{_number(v):.3g}" for v in frame["state"][:16])
+            values = ", ".join(f"{as_float(v):.3g}" for v in frame["state"][:16])
             text.append(f"\nstate: [{values}]")
         return text

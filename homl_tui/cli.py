@@ -222,7 +222,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if not exercises:
         raise UsageError("no exercises to check")
     parallel = _jobs_count(args.jobs)
-    data_dir = grading.project_data_dir(course)
+    data_dir = course.data_dir
     store = None
     jobs = []
     if args.solutions:
@@ -290,7 +290,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
         if lesson.id in lesson_ids or not args.target:
             findings.extend(grading.static_lint(lesson))
     parallel = _jobs_count(args.jobs)
-    jobs = grading.lint_jobs(exercises, grading.project_data_dir(course), _threads(parallel))
+    jobs = grading.lint_jobs(exercises, course.data_dir, _threads(parallel))
     printer = _Printer(sys.stdout)
 
     def done(job: grading.Job) -> None:
@@ -333,7 +333,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("name one exercise as LESSON/EXERCISE")
     ex = exercises[0]
     target = ex.solution if args.solution else Workspace(data_paths(args.data_dir).workspace).ensure(ex)
-    spec = grading.spec_for(ex, target, "run", data_dir=grading.project_data_dir(course),
+    spec = grading.spec_for(ex, target, "run", data_dir=course.data_dir,
                             device=args.device)
 
     # Metrics print at most twice a second (a training loop can send thousands); the last

@@ -15,18 +15,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from homl_tui.course.model import Course, Exercise, Lesson
+from homl_tui.course.model import Exercise, Lesson
 from homl_tui.outcome import Outcome
 from homl_tui.runtime.events import Event
 from homl_tui.runtime.runner import Run, RunResult, child_environment, default_threads
 from homl_tui.runtime.spec import RunSpec
 
 MIN_MUTANTS = 2
-
-
-def project_data_dir(course: Course) -> Path:
-    """The project's ``data/`` folder (next to ``lessons/``)."""
-    return course.data_dir
 
 
 def code_hash(path: Path) -> str:

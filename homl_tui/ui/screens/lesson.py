@@ -361,7 +361,9 @@ class LessonScreen(Screen[None]):
         if plots.update_plots(batch.plots):
             plots.refresh()
         # Plots alone get the whole tab; the empty metrics hint only shows when nothing came.
-        self.metrics.display = bool(self.metrics.series) or not plots.plots
+        show_metrics = bool(self.metrics.series) or not plots.plots
+        if self.metrics.display != show_metrics:  # no relayout on every tick
+            self.metrics.display = show_metrics
         if batch.frame is not None:
             self.query_one(RolloutPanel).show_frame(batch.frame)
         if batch.progress is not None:

@@ -1,4 +1,11 @@
-"""Run a command in a pseudo-terminal and time how long until a text appears on its screen."""
+"""Run a command in a pseudo-terminal and time how long until a text appears on its screen.
+
+The helper behind ``startup.py``; on its own:
+
+    python benchmarks/_pty.py MARKER COMMAND [ARG...]
+
+Last line: the seconds from starting ``COMMAND`` until ``MARKER`` was drawn.
+"""
 
 from __future__ import annotations
 

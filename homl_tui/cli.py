@@ -4,7 +4,8 @@
     homl-tui list [--json]           lessons and exercises with status and file paths
     homl-tui check [LESSON[/EX]]     check the learner's workspace (--solutions: the references)
     homl-tui lint [LESSON[/EX]]      validate lessons: starters fail, solutions pass, mutants fail
-    homl-tui run LESSON/EX           run the learner's file, streaming its output
+    homl-tui run LESSON/EX           run the learner's file, streaming its output (--detach)
+    homl-tui runs [ACTION] [ID]      the run history: list, show, follow, stop, resume, rm
 
 Exit status: 0 when everything passed, 1 when something did not, 2 on usage errors.
 """
@@ -15,7 +16,6 @@ import argparse
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -43,8 +43,9 @@ def _common_options(defaults: bool) -> argparse.ArgumentParser:
     common.add_argument("--lessons", metavar="DIR", default=default(None),
                         help="the lessons folder (default: bundled)")
     common.add_argument("--device", choices=["auto", "cpu", "cuda", "mps"],
-                        default=default("auto"),
-                        help="compute device for runs (default: auto = CUDA, MPS, then CPU)")
+                        default=default(None),
+                        help="compute device for runs (default: the app's Device setting, "
+                             "else auto = CUDA, MPS, then CPU)")
     return common
 
 
@@ -84,6 +85,12 @@ def _parser() -> argparse.ArgumentParser:
     p_run = sub.add_parser("run", parents=[common], help="run your exercise file")
     p_run.add_argument("target", metavar="LESSON/EXERCISE")
     p_run.add_argument("--solution", action="store_true", help="run the reference solution")
+    p_run.add_argument("--detach", action="store_true",
+                       help="start the run and return; it keeps going after you log out")
+
+    from homl_tui import runs_cli
+
+    runs_cli.add_parser(sub, common)
     return parser
 
 
@@ -228,7 +235,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.solutions:
         for ex in exercises:
             jobs.append(grading.Job(ex, "solution", grading.spec_for(
-                ex, ex.solution, data_dir=data_dir, device=args.device,
+                ex, ex.solution, data_dir=data_dir, device=args.device or "auto",
                 threads=_threads(parallel))))
     else:
         paths = data_paths(args.data_dir)
@@ -241,7 +248,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"warning: cannot create {workspace.path(ex)}: {exc}", file=sys.stderr)
                 target = ex.starter
             jobs.append(grading.Job(ex, "workspace", grading.spec_for(
-                ex, target, data_dir=data_dir, device=args.device, threads=_threads(parallel))))
+                ex, target, data_dir=data_dir, device=args.device or "auto", threads=_threads(parallel))))
     printer = _Printer(sys.stdout)
 
     def done(job: grading.Job) -> None:
@@ -320,11 +327,10 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return 0 if not findings else 1
 
 
-METRIC_PRINT_INTERVAL_S = 0.5
-
-
 def cmd_run(args: argparse.Namespace) -> int:
-    from homl_tui import grading
+    """Run a file detached and follow it (Ctrl-C stops it); without a store, in-process."""
+    from homl_tui import grading, runs_cli
+    from homl_tui.runtime.detached import start_detached
     from homl_tui.store import Workspace
 
     course = _course(args)
@@ -332,39 +338,52 @@ def cmd_run(args: argparse.Namespace) -> int:
     if len(exercises) != 1:
         raise UsageError("name one exercise as LESSON/EXERCISE")
     ex = exercises[0]
-    target = ex.solution if args.solution else Workspace(data_paths(args.data_dir).workspace).ensure(ex)
-    spec = grading.spec_for(ex, target, "run", data_dir=course.data_dir,
-                            device=args.device)
+    paths = data_paths(args.data_dir)
+    target = ex.solution if args.solution else Workspace(paths.workspace).ensure(ex)
+    store = _open_store(args, sys.stderr)
+    device = args.device or (store.setting("device") if store else "") or "auto"
+    spec = grading.spec_for(ex, target, "run", data_dir=course.data_dir, device=device,
+                            checkpoint_dir=paths.root / "checkpoints" / ex.lesson_id / ex.id)
+    if store is None:
+        if args.detach:
+            raise UsageError("--detach needs the progress store, which could not be opened")
+        return _run_in_process(spec)
+    run_id, _ = start_detached(store, ex.key, spec, kind="reference" if args.solution else "learner",
+                               code_hash=grading.code_hash(target), log_dir=paths.runs)
+    if args.detach:
+        print(f"run #{run_id} started: `homl-tui runs follow {run_id}` to watch it, "
+              f"`homl-tui runs stop {run_id}` to stop it")
+        return 0
+    return runs_cli.follow(store, run_id)
 
-    # Metrics print at most twice a second (a training loop can send thousands); the last
-    # one held back is printed when the run ends, so the final values always show.
-    held: Event | None = None
-    printed_at = 0.0
 
-    def print_metric(event: Event) -> None:
-        values = " ".join(f"{k}={v:.4g}" for k, v in event["values"].items())
-        print(f"[step {event['step']}] {values}", flush=True)
+def _run_in_process(spec) -> int:
+    from homl_tui import grading
 
     def show(event: Event) -> None:
-        nonlocal held, printed_at
-        kind = event["kind"]
-        if kind in ("stdout", "stderr"):
-            stream = sys.stdout if kind == "stdout" else sys.stderr
+        if event["kind"] in ("stdout", "stderr"):
+            stream = sys.stdout if event["kind"] == "stdout" else sys.stderr
             stream.write(event["text"])
             stream.flush()
-        elif kind == "metric":
-            now = time.monotonic()
-            if now - printed_at >= METRIC_PRINT_INTERVAL_S:
-                held, printed_at = None, now
-                print_metric(event)
-            else:
-                held = event
 
     result = grading.run_spec(spec, show)
-    if held is not None:
-        print_metric(held)
+    values = " ".join(f"{k}={v:.4g}" for k, v in result.last_metrics.items())
+    if values:
+        print(f"[last] {values}")
     print(f"{result.status}: {result.message} ({result.duration_s:.1f} s)", file=sys.stderr)
     return 0 if result.status == "ok" else 1
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from homl_tui import runs_cli
+
+    store = _open_store(args, sys.stderr)
+    if store is None:
+        return 1
+    try:
+        return runs_cli.cmd_runs(args, store)
+    finally:
+        store.close()
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -411,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_lint(args)
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "runs":
+            return cmd_runs(args)
         if args.command == "data":
             return cmd_data(args)
         from homl_tui.ui.launch import launch

@@ -41,8 +41,16 @@ def spec_for(
     device: str = "auto",
     threads: int | None = None,
     timeout_s: float | None = None,
+    checkpoint_dir: Path | None = None,
+    resume_file: str | None = None,
 ) -> RunSpec:
-    """The run spec for ``exercise`` on the file ``target`` (learner draft, solution, mutant)."""
+    """The run spec for ``exercise`` on the file ``target`` (learner draft, solution, mutant).
+
+    A check gets the exercise's time budget; the learner's own run (``run``) gets the longer
+    ``run_timeout_s``, may checkpoint into ``checkpoint_dir`` and resume from ``resume_file``.
+    """
+    if timeout_s is None:
+        timeout_s = exercise.budget.timeout_s if mode == "check" else exercise.budget.run_timeout_s
     return RunSpec(
         mode=mode,
         target=str(target.resolve()),
@@ -52,10 +60,12 @@ def spec_for(
         seed=exercise.seed,
         frameworks=list(exercise.frameworks),
         device=device,
-        timeout_s=timeout_s if timeout_s is not None else exercise.budget.timeout_s,
+        timeout_s=timeout_s,
         memory_mb=exercise.budget.memory_mb,
         threads=threads or default_threads(),
         label=exercise.key,
+        checkpoint_dir=str(checkpoint_dir) if checkpoint_dir and mode == "run" else None,
+        resume_file=resume_file if mode == "run" else None,
     )
 
 

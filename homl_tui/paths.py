@@ -59,6 +59,11 @@ class DataPaths:
     def runs(self) -> Path:
         return self.root / "runs"
 
+    @property
+    def cache(self) -> Path:
+        """Things worth keeping between starts but safe to delete (the parsed course)."""
+        return self.root / "cache"
+
 
 def data_paths(override: str | os.PathLike[str] | None = None) -> DataPaths:
     root = Path(override).expanduser().resolve() if override else default_data_dir()

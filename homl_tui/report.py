@@ -31,6 +31,9 @@ from typing import Any
 
 ENV_FD = "HOML_TUI_EVENTS_FD"
 ENV_PATH = "HOML_TUI_EVENTS_PATH"
+ENV_CHECKPOINT_DIR = "HOML_TUI_CHECKPOINT_DIR"
+ENV_RESUME_FILE = "HOML_TUI_RESUME_FILE"
+CHECKPOINT_FILE = "checkpoint.pt"
 FLUSH_INTERVAL_S = 0.05
 FLUSH_BYTES = 1 << 16
 MAX_PLOT_POINTS = 4000
@@ -211,11 +214,89 @@ def metric(step: int | None = None, *, run: str | None = None, **values: Any) ->
     emit(event)
 
 
-def progress(done: float, total: float, note: str = "") -> None:
-    """Report how far a long job is, e.g. ``progress(epoch + 1, epochs)``."""
+def progress(done: float, total: float, note: str = "", unit: str = "") -> None:
+    """Report how far a long job is, e.g. ``progress(epoch + 1, epochs)``.
+
+    With a ``unit`` (``progress(seen, total_samples, unit="samples")``) the dashboard
+    shows the rate (samples/s) and the time left.
+    """
     if not _active():
         return
-    emit({"kind": "progress", "done": _number(done), "total": _number(total), "note": note})
+    event: dict[str, Any] = {"kind": "progress", "done": _number(done), "total": _number(total),
+                             "note": note}
+    if unit:
+        event["unit"] = str(unit)
+    emit(event)
+
+
+_config: dict[str, Any] = {}
+
+
+def config(**params: Any) -> None:
+    """Record the settings of this run (``config(lr=0.01, batch_size=64)``).
+
+    They are saved with the run, shown in the runs list, and label its curves when you
+    compare runs. Values are kept as numbers or short strings.
+    """
+    if not _active() or not params:
+        return
+    for name, value in params.items():
+        if hasattr(value, "item"):
+            value = value.item()
+        _config[str(name)] = value if isinstance(value, (int, float, bool)) else str(value)[:80]
+    emit({"kind": "note", "config": dict(_config)})
+
+
+# ----------------------------------------------------------------- checkpoints
+def _checkpoint_file() -> Any:
+    folder = os.environ.get(ENV_CHECKPOINT_DIR)
+    if not folder:
+        return None
+    from pathlib import Path
+
+    return Path(folder) / CHECKPOINT_FILE
+
+
+def save_checkpoint(state: Mapping[str, Any], step: int) -> str | None:
+    """Save ``state`` (state dicts, numbers, tensors) as the run's checkpoint at ``step``.
+
+    Only a Run in homl-tui checkpoints (checks never do); elsewhere this does nothing and
+    returns None. The file is replaced atomically, so a run killed while saving leaves the
+    previous checkpoint intact. Returns the file's path.
+    """
+    path = _checkpoint_file()
+    if path is None:
+        return None
+    import torch
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    torch.save({"step": int(step), "state": dict(state)}, temporary)
+    with open(temporary, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(temporary, path)
+    emit({"kind": "note", "checkpoint": {"step": int(step), "path": str(path)}})
+    flush()
+    return str(path)
+
+
+def load_checkpoint() -> tuple[dict[str, Any], int] | None:
+    """``(state, step)`` of the checkpoint to resume from, or None to start from scratch.
+
+    Returns something only when the learner asked to resume a stopped run (the runs
+    screen's *resume*, or ``homl-tui runs resume ID``) and a checkpoint exists.
+    """
+    name = os.environ.get(ENV_RESUME_FILE)
+    if not name or not os.path.isfile(name):
+        return None
+    import torch
+
+    path = name
+
+    payload = torch.load(path, map_location="cpu", weights_only=True)
+    step = int(payload["step"])
+    emit({"kind": "note", "resumed": {"step": step, "path": path}})
+    return payload["state"], step
 
 
 def _as_list(values: Any) -> list[Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import sqlite3
 import subprocess
@@ -111,52 +110,6 @@ def test_progress_survives_reopening(tmp_path):
     assert progress.passed and progress.hint_level == 2 and progress.attempts == 1
     assert second.notice == ""
     second.close()
-
-
-def test_runs_and_metrics_round_trip_including_nan_and_infinity(store):
-    run_id = store.start_run("demo/add", "run", device="cpu", seed=3, code_hash="abc", pid=42)
-    store.add_metrics(run_id, [(0, "loss", 1.0), (1, "loss", float("nan")), (2, "loss", 0.25),
-                               (0, "acc", float("inf"))])
-    store.end_run(run_id, "ok", "PASS", device="cuda")
-    series = store.run_metrics(run_id)
-    assert set(series) == {"loss", "acc"}
-    steps = [step for step, _ in series["loss"]]
-    values = [value for _, value in series["loss"]]
-    assert steps == [0, 1, 2]
-    assert values[0] == 1.0 and math.isnan(values[1]) and values[2] == 0.25
-    assert series["acc"] == [(0, math.inf)]
-    ((rid, exercise, mode, status, outcome, device, started, ended),) = store.runs()
-    assert (rid, exercise, mode, status, outcome, device) == (run_id, "demo/add", "run", "ok",
-                                                              "PASS", "cuda")
-    assert ended >= started
-
-
-def test_runs_are_listed_newest_first_and_unfinished_runs_say_running(store):
-    first = store.start_run("demo/add", "check")
-    second = store.start_run("demo/add", "run")
-    store.end_run(first, "failed", "FAIL")
-    rows = store.runs()
-    assert [row[0] for row in rows] == [second, first]
-    assert rows[0][3] == "running" and rows[0][7] is None
-    assert store.runs(limit=1)[0][0] == second
-
-
-def test_metrics_of_separate_runs_stay_separate(store):
-    a = store.start_run("demo/add", "run")
-    b = store.start_run("demo/add", "run")
-    store.add_metrics(a, [(0, "loss", 1.0)])
-    store.add_metrics(b, [(0, "loss", 2.0), (1, "loss", 3.0)])
-    assert store.run_metrics(a) == {"loss": [(0, 1.0)]}
-    assert store.run_metrics(b) == {"loss": [(0, 2.0), (1, 3.0)]}
-
-
-def test_failed_metrics_batch_is_rolled_back(store):
-    run_id = store.start_run("demo/add", "run")
-    with pytest.raises(ValueError):
-        store.add_metrics(run_id, [(0, "loss", 1.0), (1, "loss", 2.0), (2,)])  # type: ignore[list-item]
-    assert store.run_metrics(run_id) == {}
-    store.add_metrics(run_id, [(0, "loss", 1.0)])
-    assert store.run_metrics(run_id) == {"loss": [(0, 1.0)]}
 
 
 # ------------------------------------------------------- damaged and unusable

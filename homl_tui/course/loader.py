@@ -4,6 +4,9 @@ A lesson is a folder ``lessons/NN_slug/`` holding ``lesson.toml`` (the
 manifest), its Markdown text and an ``exercises/`` folder. A lesson that fails
 validation is reported as a :class:`Problem` naming the file and the field, and
 skipped; the other lessons still load.
+
+Given a cache folder, :func:`load_course` reuses the course it cached last time
+while none of the files it came from changed (see :mod:`homl_tui.course.cache`).
 """
 
 from __future__ import annotations
@@ -12,8 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import tomllib
-
+from homl_tui.course import cache
 from homl_tui.course.model import Budget, Course, Exercise, Lesson, Mutant, Problem
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -61,14 +63,18 @@ def _str_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
 def _budget(table: dict[str, Any], where: str, base: Budget) -> Budget:
     timeout = _get(table, "timeout_s", float, where, base.timeout_s)
     memory = _get(table, "memory_mb", int, where, base.memory_mb)
+    run_timeout = _get(table, "run_timeout_s", float, where, base.run_timeout_s)
     if timeout <= 0:
         raise ManifestError(f"{where}.timeout_s", "must be positive")
     if memory < 64:
         raise ManifestError(f"{where}.memory_mb", "must be at least 64")
-    return Budget(timeout_s=timeout, memory_mb=memory)
+    if run_timeout <= 0:
+        raise ManifestError(f"{where}.run_timeout_s", "must be positive")
+    return Budget(timeout_s=timeout, memory_mb=memory, run_timeout_s=run_timeout)
 
 
-def _exercise(raw: Any, index: int, lesson_id: str, lesson_dir: Path, base: Budget) -> Exercise:
+def _exercise(raw: Any, index: int, lesson_id: str, lesson_dir: Path, base: Budget,
+              files: cache.FileLog) -> Exercise:
     where = f"exercises[{index}]"
     if not isinstance(raw, dict):
         raise ManifestError(where, "must be a table")
@@ -78,7 +84,7 @@ def _exercise(raw: Any, index: int, lesson_id: str, lesson_dir: Path, base: Budg
     where = f"exercises.{ex_id}"
     directory = lesson_dir / _get(raw, "dir", str, where, f"exercises/{ex_id}")
     for name in ("starter.py", "solution.py", "check.py"):
-        if not (directory / name).is_file():
+        if not files.has_file(directory / name):
             raise ManifestError(f"{where}.dir", f"{directory / name} does not exist")
     hints = _str_list(raw, "hints", where)
     if len(hints) < MIN_HINTS:
@@ -89,7 +95,7 @@ def _exercise(raw: Any, index: int, lesson_id: str, lesson_dir: Path, base: Budg
         if not isinstance(m_raw, dict):
             raise ManifestError(m_where, "must be a table with file and expect")
         path = directory / _get(m_raw, "file", str, m_where)
-        if not path.is_file():
+        if not files.has_file(path):
             raise ManifestError(f"{m_where}.file", f"{path} does not exist")
         expect = _get(m_raw, "expect", str, m_where)
         if not expect.strip():
@@ -113,11 +119,17 @@ def _exercise(raw: Any, index: int, lesson_id: str, lesson_dir: Path, base: Budg
     )
 
 
-def load_lesson(directory: Path) -> Lesson:
-    """Load one lesson folder. Raises :class:`ManifestError` or ``OSError``."""
+def load_lesson(directory: Path, files: cache.FileLog | None = None) -> Lesson:
+    """Load one lesson folder. Raises :class:`ManifestError` or ``OSError``.
+
+    ``files`` records what the load looked at (for the course cache).
+    """
+    import tomllib  # here, not at the top: a cached course is loaded without it
+
+    files = files if files is not None else cache.FileLog()
     manifest = directory / "lesson.toml"
     try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+        data = tomllib.loads(files.read_text(manifest))
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError("", f"is not valid TOML: {exc}") from None
     except UnicodeDecodeError:
@@ -129,12 +141,12 @@ def load_lesson(directory: Path) -> Lesson:
     if part < 1:
         raise ManifestError("part", "must be 1 or more")
     text_file = directory / _get(data, "text", str, "", "lesson.md")
-    if not text_file.is_file():
+    if not files.is_file(text_file):
         raise ManifestError("text", f"{text_file} does not exist")
     base = _budget(_get(data, "budget", dict, "", {}), "budget", Budget())
     raw_exercises = _get(data, "exercises", list, "", [])
     exercises = tuple(
-        _exercise(raw, i, lesson_id, directory, base) for i, raw in enumerate(raw_exercises)
+        _exercise(raw, i, lesson_id, directory, base, files) for i, raw in enumerate(raw_exercises)
     )
     ids = [e.id for e in exercises]
     duplicates = {i for i in ids if ids.count(i) > 1}
@@ -147,7 +159,7 @@ def load_lesson(directory: Path) -> Lesson:
         chapter=_get(data, "chapter", str, ""),
         order=_get(data, "order", int, ""),
         directory=directory,
-        text=text_file.read_text(encoding="utf-8"),
+        text=files.read_text(text_file),
         summary=_get(data, "summary", str, "", ""),
         prerequisites=_str_list(data, "prerequisites", ""),
         datasets=_str_list(data, "datasets", ""),
@@ -155,13 +167,15 @@ def load_lesson(directory: Path) -> Lesson:
     )
 
 
-def _parts(root: Path, problems: list[Problem]) -> dict[int, str]:
+def _parts(root: Path, problems: list[Problem], files: cache.FileLog) -> dict[int, str]:
+    import tomllib
+
     parts = dict(DEFAULT_PARTS)
     course_file = root / "course.toml"
-    if not course_file.is_file():
+    if not files.is_file(course_file):
         return parts
     try:
-        data = tomllib.loads(course_file.read_text(encoding="utf-8"))
+        data = tomllib.loads(files.read_text(course_file))
         for key, title in data.get("parts", {}).items():
             parts[int(key)] = str(title)
     except (tomllib.TOMLDecodeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
@@ -169,20 +183,36 @@ def _parts(root: Path, problems: list[Problem]) -> dict[int, str]:
     return parts
 
 
-def load_course(root: Path) -> Course:
-    """Load every lesson under ``root``; broken lessons become problems, not exceptions."""
+def load_course(root: Path, cache_dir: Path | None = None) -> Course:
+    """Load every lesson under ``root``; broken lessons become problems, not exceptions.
+
+    With ``cache_dir``, the course cached there is used while its files are unchanged,
+    and a fresh load is cached there for next time.
+    """
+    if cache_dir is None:
+        return _load_course(root, cache.FileLog())
+    cached = cache.read(cache_dir, root)
+    if cached is not None:
+        return cached
+    files = cache.FileLog()
+    course = _load_course(root, files)
+    cache.write(cache_dir, root, course, files)
+    return course
+
+
+def _load_course(root: Path, files: cache.FileLog) -> Course:
     problems: list[Problem] = []
-    if not root.is_dir():
+    if not files.is_dir(root):
         return Course(root, dict(DEFAULT_PARTS), [], [Problem(root, "", "lessons folder not found")])
-    parts = _parts(root, problems)
+    parts = _parts(root, problems, files)
     lessons: list[Lesson] = []
     seen: dict[str, Path] = {}
     for directory in sorted(p for p in root.iterdir() if p.is_dir()):
         manifest = directory / "lesson.toml"
-        if not manifest.is_file():
+        if not files.is_file(manifest):
             continue
         try:
-            lesson = load_lesson(directory)
+            lesson = load_lesson(directory, files)
         except ManifestError as exc:
             problems.append(Problem(manifest, exc.field, exc.message))
             continue

@@ -26,8 +26,9 @@ class Mutant:
 class Budget:
     """Limits for one run of an exercise."""
 
-    timeout_s: float = 60.0
+    timeout_s: float = 60.0  # a check, or a run of the solution in lint
     memory_mb: int = 4096
+    run_timeout_s: float = 3600.0  # the learner's own run (ctrl+r): full trainings take time
 
 
 @dataclass(frozen=True)

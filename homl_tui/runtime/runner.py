@@ -107,6 +107,7 @@ class Run:
         self._last_metrics: dict[str, float] = {}
         self._started = 0.0
         self._peak_rss = 0
+        self.rss = 0  # resident bytes of the run's processes, sampled by the watchdog
 
     # ------------------------------------------------------------------ start
     def _environment(self) -> dict[str, str]:
@@ -227,7 +228,7 @@ class Run:
                 self._stop("timeout")
             if now >= next_memory and self._stop_reason is None:
                 next_memory = now + MEMORY_POLL_S
-                rss = memory.session_rss(proc.pid)
+                rss = self.rss = memory.session_rss(proc.pid)
                 self._peak_rss = max(self._peak_rss, rss)
                 if rss > limit:
                     self._stop("memory")
@@ -326,6 +327,11 @@ class Run:
     @property
     def done(self) -> bool:
         return self._done.is_set()
+
+    @property
+    def peak_rss(self) -> int:
+        """The highest resident memory, in bytes, seen so far."""
+        return self._peak_rss
 
     @property
     def pid(self) -> int | None:

@@ -26,6 +26,8 @@ class RunSpec:
     output_limit: int = 1 << 20  # bytes of stdout+stderr forwarded to the observer
     env: dict[str, str] = field(default_factory=dict)
     label: str = ""
+    checkpoint_dir: str | None = None  # run mode: where report.save_checkpoint writes
+    resume_file: str | None = None  # run mode: the checkpoint report.load_checkpoint returns
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -33,4 +35,5 @@ class RunSpec:
     @classmethod
     def from_json(cls, text: str) -> RunSpec:
         data: dict[str, Any] = json.loads(text)
-        return cls(**data)
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import runpy
+import signal
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -75,6 +77,8 @@ def _prepare(spec: RunSpec) -> str:
             device, label = pick_device(spec.device)
             os.environ[ENV_DEVICE] = device
             report.emit({"kind": "note", "device": device, "device_name": label})
+            if device == "cuda":
+                _watch_gpu_memory(torch)
         elif name == "sklearn":
             import sklearn  # noqa: F401
         elif name in ("numpy", "pandas", "gymnasium", "transformers"):
@@ -83,6 +87,51 @@ def _prepare(spec: RunSpec) -> str:
         report.emit({"kind": "note", "device": "cpu", "device_name": "CPU"})
     seed_everything(spec.seed)
     return device
+
+
+def _watch_gpu_memory(torch: ModuleType, every_s: float = 1.0) -> None:
+    """Report the GPU memory the run holds, once a second, for the dashboard."""
+
+    def loop() -> None:
+        while True:
+            try:
+                allocated = torch.cuda.memory_allocated() / 2**20
+                reserved = torch.cuda.memory_reserved() / 2**20
+            except Exception:  # noqa: BLE001 - a broken CUDA context: stop reporting
+                return
+            report.emit({"kind": "note", "resources": {"gpu_mb": round(allocated, 1),
+                                                       "gpu_reserved_mb": round(reserved, 1)}})
+            time.sleep(every_s)
+
+    threading.Thread(target=loop, name="homl-gpu-memory", daemon=True).start()
+
+
+def _die_with_parent(every_s: float = 0.5) -> None:
+    """End this run (and what it started) if the process watching it goes away.
+
+    The runner or supervisor reads the run's events and enforces its limits; without it the
+    run would train on, unseen and unbounded. (Not ``PR_SET_PDEATHSIG``: it fires when the
+    parent *thread* that started us exits, and runners start runs from worker threads.)
+    """
+    parent = os.getppid()
+
+    def loop() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        if os.getpgid(0) == os.getpid():
+            os.killpg(os.getpid(), signal.SIGKILL)
+        os._exit(1)
+
+    threading.Thread(target=loop, name="homl-parent-watch", daemon=True).start()
+
+
+def _checkpoint_environment(spec: RunSpec) -> None:
+    """Tell :func:`homl_tui.report.save_checkpoint` where to write, and whether to resume."""
+    if spec.mode != "run" or not spec.checkpoint_dir:
+        return
+    os.environ[report.ENV_CHECKPOINT_DIR] = spec.checkpoint_dir
+    if spec.resume_file:
+        os.environ[report.ENV_RESUME_FILE] = spec.resume_file
 
 
 def _load_learner(target: Path) -> ModuleType:
@@ -183,6 +232,8 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         stream.reconfigure(line_buffering=True, write_through=False)
     started = time.monotonic()
+    _die_with_parent()
+    _checkpoint_environment(spec)
     target = Path(spec.target).resolve()
     sys.path.insert(0, str(target.parent))
     report.emit({"kind": "start", "pid": os.getpid(), "mode": spec.mode, "label": spec.label})

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-SCHEMA_VERSION = 1
+from homl_tui.store.runs import Runs, migrate_runs
+
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
     id INTEGER PRIMARY KEY,
@@ -61,7 +63,10 @@ CREATE TABLE IF NOT EXISTS metrics (
     name TEXT NOT NULL,
     value REAL
 );
-CREATE INDEX IF NOT EXISTS metrics_run ON metrics(run_id, name, step);
+CREATE TABLE IF NOT EXISTS settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 """
 
 
@@ -100,6 +105,8 @@ class Store:
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} was written by a newer homl-tui (schema {version}).")
         conn.executescript(SCHEMA)
+        if version < 2:
+            migrate_runs(conn)
         conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         quick = conn.execute("PRAGMA quick_check").fetchone()[0]
         if quick != "ok":
@@ -198,46 +205,18 @@ class Store:
         self._write("INSERT OR IGNORE INTO reveals (exercise, revealed) VALUES (?, ?)",
                     (exercise, time.time()))
 
+    # ------------------------------------------------------------- settings
+    def setting(self, key: str, default: str = "") -> str:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        self._write("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                    "DO UPDATE SET value=excluded.value", (key, value))
+
     # ----------------------------------------------------------------- runs
-    def start_run(self, exercise: str, mode: str, *, device: str = "", seed: int = 0,
-                  code_hash: str = "", pid: int | None = None) -> int:
-        cursor = self._write(
-            "INSERT INTO runs (exercise, mode, device, seed, code_hash, pid, started) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (exercise, mode, device, seed, code_hash, pid, time.time()))
-        return int(cursor.lastrowid or 0)
-
-    def add_metrics(self, run_id: int, rows: Iterable[tuple[int, str, float]]) -> None:
-        """Append (step, name, value) rows in one transaction."""
-        with self._lock:
-            self._conn.execute("BEGIN")
-            try:
-                self._conn.executemany(
-                    "INSERT INTO metrics (run_id, step, name, value) VALUES (?, ?, ?, ?)",
-                    ((run_id, step, name, value) for step, name, value in rows))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-
-    def end_run(self, run_id: int, status: str, outcome: str | None = None,
-                device: str | None = None) -> None:
-        self._write("UPDATE runs SET status = ?, outcome = ?, ended = ?, "
-                    "device = coalesce(?, device) WHERE id = ?",
-                    (status, outcome, time.time(), device, run_id))
-
-    def run_metrics(self, run_id: int) -> dict[str, list[tuple[int, float]]]:
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT name, step, value FROM metrics WHERE run_id = ? ORDER BY name, rowid",
-                (run_id,)).fetchall()
-        series: dict[str, list[tuple[int, float]]] = {}
-        for name, step, value in rows:
-            series.setdefault(name, []).append((step, float("nan") if value is None else value))
-        return series
-
-    def runs(self, limit: int = 50) -> list[tuple]:
-        with self._lock:
-            return self._conn.execute(
-                "SELECT id, exercise, mode, status, outcome, device, started, ended FROM runs "
-                "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+    @property
+    def runs(self) -> Runs:
+        """Training and check runs: their rows, metrics, output and live state."""
+        return Runs(self._conn, self._lock)

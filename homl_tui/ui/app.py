@@ -7,8 +7,13 @@ command palette (which also offers theme switching).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
+import signal
 import sys
 from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
@@ -18,11 +23,19 @@ from textual.screen import Screen
 from homl_tui.ui.commands import CourseCommands
 from homl_tui.ui.context import AppContext
 from homl_tui.ui.screens.catalog import CatalogScreen
+from homl_tui.ui.screens.quit import STOP, QuitScreen
 
 if TYPE_CHECKING:
+    from homl_tui.store.runs import RunInfo
     from homl_tui.ui.screens.lesson import LessonScreen
 
 LESSON_MODULE = "homl_tui.ui.screens.lesson"
+DEVICES = {
+    "auto": "CUDA if there is a GPU, else Apple's MPS, else the CPU",
+    "cpu": "the CPU, even when a GPU is there",
+    "cuda": "an NVIDIA GPU (falls back to the CPU, with a note, if there is none)",
+    "mps": "an Apple GPU (falls back to the CPU, with a note, if there is none)",
+}
 
 
 def _as_lesson_screen(screen: Screen) -> LessonScreen | None:
@@ -40,17 +53,56 @@ class HomlApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "homl-tui"
     COMMANDS = App.COMMANDS | {CourseCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f6", "show_runs", "Runs"),
+    ]
 
     def __init__(self, context: AppContext, notes: Iterable[str] = ()) -> None:
         super().__init__()
         self.context = context
         self.notes = list(notes)
 
+    def get_default_screen(self) -> Screen:
+        """The catalog is the first screen (no empty default screen to lay out first)."""
+        return CatalogScreen(self.context)
+
     def on_mount(self) -> None:
-        self.push_screen(CatalogScreen(self.context))
         for note in self.notes:
             self.notify(note, title="Progress store", severity="warning", timeout=15)
+        self.call_after_refresh(self._announce_runs)
+        self.call_after_refresh(gc.freeze)  # start-up objects are here to stay: no GC scans
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self._quit)  # a closed terminal: save, then go
+
+    def active_runs(self) -> list[RunInfo]:
+        """Runs still going (runs whose process died are marked lost first)."""
+        store = self.context.store
+        if store is None:
+            return []
+        from homl_tui.runtime.detached import reap
+
+        try:
+            reap(store)
+            return store.runs.list(100, active=True, kind=None)
+        except Exception:  # noqa: BLE001 - a damaged history must not stop the app
+            return []
+
+    def _announce_runs(self) -> None:
+        """After a restart (a dropped SSH session, say): say which runs kept going."""
+        runs = self.active_runs()
+        if not runs:
+            return
+        names = ", ".join(f"#{r.id} {r.exercise}" for r in runs[:3])
+        more = f" and {len(runs) - 3} more" if len(runs) > 3 else ""
+        self.notify(
+            f"Still going: {names}{more}. F6 shows your runs; open the lesson to follow "
+            "the live curves.",
+            title="Runs",
+            timeout=12,
+        )
 
     def open_lesson(self, lesson_id: str, exercise_id: str | None = None) -> None:
         """Open a lesson (at an exercise), replacing a lesson screen that is already open."""
@@ -71,15 +123,74 @@ class HomlApp(App[int]):
 
         self.push_screen(LessonScreen(self.context, lesson, exercise_id))
 
+    def action_show_runs(self) -> None:
+        """Open the run history, or go back to it when it is already open below."""
+        from homl_tui.ui.screens.runs import RunsScreen
+
+        shown = next((s for s in self.screen_stack if isinstance(s, RunsScreen)), None)
+        if shown is None:
+            self.push_screen(RunsScreen(self.context))
+            return
+        while self.screen is not shown:
+            lesson_screen = _as_lesson_screen(self.screen)
+            if lesson_screen is not None:
+                lesson_screen.shutdown()
+            self.pop_screen()
+
+    def open_run_dashboard(self, run_ids: list[int]) -> None:
+        """Show the dashboard of recorded runs (the first is primary, the others overlaid)."""
+        if not run_ids:
+            return
+        from homl_tui.ui.screens.run_dashboard import RunDashboardScreen
+
+        self.push_screen(RunDashboardScreen(self.context, list(run_ids)))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         lesson_screen = _as_lesson_screen(screen)
         if lesson_screen is not None:
             for title, help_text, callback in lesson_screen.palette_commands():
                 yield SystemCommand(title, help_text, callback)
+        for device, what in DEVICES.items():
+            mark = " (current)" if device == self.context.device else ""
+            yield SystemCommand(f"Device: {device}{mark}", what, partial(self.set_device, device))
+
+    def set_device(self, device: str) -> None:
+        """Use ``device`` for the next runs, and remember it as the learner's setting."""
+        self.context.device = device
+        error = self.context.write(lambda store: store.set_setting("device", device))
+        self.notify(f"Runs will use device: {device}" + (f" ({error})" if error else ""),
+                    timeout=4)
+        lesson_screen = _as_lesson_screen(self.screen)
+        if lesson_screen is not None:
+            lesson_screen.status.device = f"{device} (setting)"
+            lesson_screen.status.refresh_line()
 
     async def action_quit(self) -> None:
-        """Save drafts and stop runs, then quit."""
+        """Save drafts and quit; when runs are going, ask whether to keep them going."""
+        runs = self.active_runs()
+        if not runs or isinstance(self.screen, QuitScreen):
+            self._quit()
+            return
+        from homl_tui.runs_cli import describe
+
+        def answered(choice: str | None) -> None:
+            if choice == STOP:
+                self._stop_runs(runs)
+            if choice is not None:
+                self._quit()
+
+        self.push_screen(QuitScreen([describe(info) for info in runs]), answered)
+
+    def _stop_runs(self, runs: list[RunInfo]) -> None:
+        """Ask each run's supervisor to stop (it records the run as cancelled on its own)."""
+        from homl_tui.runtime.detached import request_stop
+
+        for info in runs:
+            request_stop(info)
+
+    def _quit(self) -> None:
+        """Save drafts, stop runs that would not survive, exit (detached runs go on)."""
         for screen in self.screen_stack:
             lesson_screen = _as_lesson_screen(screen)
             if lesson_screen is not None:

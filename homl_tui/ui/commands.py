@@ -1,4 +1,4 @@
-"""Command palette provider: open any lesson or exercise by name."""
+"""Command palette provider: open any lesson or exercise by name, or the run history."""
 
 from __future__ import annotations
 
@@ -8,12 +8,19 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
 class CourseCommands(Provider):
-    """``Open lesson: …`` and ``Open exercise: …`` entries for the whole course."""
+    """``Open lesson: …`` and ``Open exercise: …`` entries for the whole course, and
+    ``Show runs``."""
 
     def _entries(self) -> list[tuple[str, str, partial[None]]]:
         app = self.app
         course = app.context.course  # type: ignore[attr-defined]
-        entries = []
+        entries = [
+            (
+                "Show runs",
+                "Run history: open, compare, stop, resume (f6)",
+                partial(app.action_show_runs),  # type: ignore[attr-defined]
+            )
+        ]
         for lesson in course.lessons:
             entries.append(
                 (
@@ -34,7 +41,7 @@ class CourseCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._entries():
-            if title.startswith("Open lesson"):
+            if not title.startswith("Open exercise"):
                 yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:

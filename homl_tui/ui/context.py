@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from homl_tui.course import Course, Lesson
+from homl_tui.course import Course, Exercise, Lesson
 from homl_tui.outcome import Outcome
 from homl_tui.store import Store, Workspace
 from homl_tui.store.db import Progress
@@ -26,6 +26,18 @@ class AppContext:
     workspace: Workspace
     device: str = "auto"
     data_dir: Path | None = None  # the project's data/ folder, passed to checks
+    home: Path | None = None  # the learner's data folder (store, workspace, runs)
+
+    @property
+    def runs_dir(self) -> Path | None:
+        """Where run supervisors write their logs."""
+        return self.home / "runs" if self.home else None
+
+    def checkpoint_dir(self, exercise: Exercise) -> Path | None:
+        """Where a training run of ``exercise`` keeps its checkpoint."""
+        if self.home is None:
+            return None
+        return self.home / "checkpoints" / exercise.lesson_id / exercise.id
 
     def progress(self) -> dict[str, Progress]:
         """Progress per exercise key; empty when the store is missing or unreadable."""

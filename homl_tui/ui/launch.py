@@ -12,16 +12,20 @@ from homl_tui.ui.app import HomlApp
 def create_app(
     lessons_dir: str | os.PathLike[str] | None = None,
     data_dir: str | os.PathLike[str] | None = None,
-    device: str = "auto",
+    device: str | None = None,
 ) -> HomlApp:
-    """The app for a lessons folder, a data folder and a device setting (tests use this)."""
+    """The app for a lessons folder, a data folder and a device (tests use this).
+
+    Without ``device`` the learner's saved Device setting is used, else ``auto``.
+    """
     from homl_tui.course import load_course
     from homl_tui.paths import data_paths, default_lessons_dir
     from homl_tui.store import Store, StoreError, Workspace
     from homl_tui.ui.context import AppContext
 
-    course = load_course(Path(lessons_dir).resolve() if lessons_dir else default_lessons_dir())
     paths = data_paths(data_dir)
+    lessons = Path(lessons_dir).resolve() if lessons_dir else default_lessons_dir()
+    course = load_course(lessons, cache_dir=paths.cache)
     notes: list[str] = []
     store: Store | None = None
     try:
@@ -33,12 +37,18 @@ def create_app(
     else:
         if store.notice:
             notes.append(store.notice)
+    if device is None:
+        try:
+            device = store.setting("device", "auto") if store else "auto"
+        except Exception:  # noqa: BLE001 - an unreadable setting is the default
+            device = "auto"
     context = AppContext(
         course=course,
         store=store,
         workspace=Workspace(paths.workspace),
         device=device,
         data_dir=course.data_dir,
+        home=paths.root,
     )
     return HomlApp(context, notes)
 
@@ -48,7 +58,7 @@ def launch(args: argparse.Namespace) -> int:
     app = create_app(
         getattr(args, "lessons", None),
         getattr(args, "data_dir", None),
-        getattr(args, "device", "auto"),
+        getattr(args, "device", None),
     )
     try:
         app.run()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,20 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    """The test's data folder; runs a test leaves going (they are detached) are stopped after."""
+    folder = tmp_path / "data"
+    yield folder
+    if (folder / "homl.sqlite3").exists():
+        from homl_tui.runtime.detached import stop_run
+        from homl_tui.store import Store
+
+        store = Store(folder / "homl.sqlite3")
+        try:
+            for info in store.runs.list(100, active=True, kind=None):
+                stop_run(store, info.id, wait_s=2.0)
+        finally:
+            store.close()
 
 
 @pytest.fixture

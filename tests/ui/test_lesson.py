@@ -92,9 +92,9 @@ async def test_run_streams_metrics_frames_and_plots(make_app) -> None:
         assert "w per step" in screen.query_one("#plots").plots
         assert "w = 2.9996" in "\n".join(screen.output.log_widget.lines)
         assert "finished (ok)" in screen.status.state
-        runs = app.context.store.runs()
-        assert runs[0][2:4] == ("run", "ok")
-        metrics = app.context.store.run_metrics(runs[0][0])
+        (run,) = app.context.store.runs.list()
+        assert (run.mode, run.status, run.exercise) == ("run", "ok", "stream/descend")
+        metrics = app.context.store.runs.metrics(run.id)
         assert len(metrics["loss"]) == 40
 
 
@@ -216,10 +216,12 @@ async def test_escape_cancels_a_long_run_and_the_child_is_gone(make_app) -> None
             lambda: "started" in "".join(screen.output.log_widget.lines),
             what="the child to start",
         )
-        pid = screen.session.pid
+        await wait_for(pilot, lambda: screen.session.info and screen.session.info.worker_pid,
+                       what="the worker's pid")
+        pid = screen.session.info.worker_pid
         await pilot.press("escape")
         await _finish(pilot, screen, timeout=10)
-        assert screen.last_session.result.status == "cancelled"
+        assert screen.last_session.end["status"] == "cancelled"
         assert isinstance(app.screen, LessonScreen)  # escape cancelled, it did not leave
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 
 from homl_tui.course import load_course
+from homl_tui.runtime.batch import coalesce
 from homl_tui.ui.lesson_text import lesson_markdown
 from homl_tui.ui.render.cartpole import cart_column, draw_cartpole
 from homl_tui.ui.render.charts import line_chart, shade_image
-from homl_tui.ui.render.downsample import downsample
-from homl_tui.ui.session import coalesce
+from homl_tui.ui.render.downsample import Decimator, downsample
 
 from .conftest import LESSONS
 
@@ -90,20 +90,6 @@ def test_exercise_markers_become_callouts() -> None:
     assert "Exercise 1: Add two arrays" in text and "✔" in text
 
 
-def test_a_metric_whose_step_goes_back_starts_a_new_curve() -> None:
-    from homl_tui.ui.widgets.metrics_plot import MetricsPlot
-
-    plot = MetricsPlot()
-    plot.add_points([(0, "loss", 3.0), (1, "loss", 2.0), (2, "acc", 0.5)])
-    plot.add_points([(0, "loss", 5.0), (1, "loss", 4.0), (0, "loss", 6.0)])
-    assert list(plot.series) == ["loss", "acc", "loss #2", "loss #3"]
-    assert plot.series["loss"] == [(0.0, 3.0), (1.0, 2.0)]
-    assert plot.series["loss #2"] == [(0.0, 5.0), (1.0, 4.0)]
-    plot.clear_series()
-    plot.add_points([(0, "loss", 1.0)])
-    assert list(plot.series) == ["loss"]
-
-
 def test_matrix_text_prints_every_value_with_names_and_shades_by_size() -> None:
     from homl_tui.ui.render.grids import RAMP, matrix_text
 
@@ -181,3 +167,31 @@ def test_matrices_and_images_get_the_height_they_need_and_charts_share_the_rest(
     assert sum(share_height([14, 14, 9], 33)) == 33
     assert share_height([14, 9, None], 12) == [MIN_PLOT_HEIGHT] * 3
     assert share_height([], 10) == []
+
+
+def _wave(n: int) -> list[tuple[float, float]]:
+    return [(float(i), math.sin(i / 37) * (1 + i / 1000) + (5.0 if i == 777 else 0.0))
+            for i in range(n)]
+
+
+def test_decimator_keeps_the_extremes_and_the_last_point_in_few_points() -> None:
+    points = _wave(20_000)
+    view = Decimator().view(points, 60)
+    assert len(view) <= 2 * 60 + 1
+    assert max(view, key=lambda p: p[1]) == max(points, key=lambda p: p[1])  # the spike
+    assert min(view, key=lambda p: p[1]) == min(points, key=lambda p: p[1])
+    assert view[-1] == points[-1]
+    assert [p[0] for p in view] == sorted(p[0] for p in view)
+
+
+def test_decimator_grown_step_by_step_matches_one_built_at_once() -> None:
+    points = _wave(9_000)
+    growing, grown = Decimator(), []
+    for end in [*range(100, 9_000, 250), 9_000]:
+        grown = growing.view(points[:end], 50)
+    assert grown == Decimator().view(points, 50)
+
+
+def test_decimator_leaves_short_series_alone() -> None:
+    points = _wave(80)
+    assert Decimator().view(points, 50) == points

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from homl_tui.ui.render.downsample import Point, as_float, downsample, finite_points
@@ -25,10 +26,25 @@ def series_color(index: int) -> int:
     return PALETTE[index % len(PALETTE)]
 
 
+@dataclass(frozen=True)
+class CurveStyle:
+    """How one curve is drawn: a 256-colour index, a plotext marker (None: the default
+    half blocks; or one character such as ``•``) and whether it is dimmed."""
+
+    color: int
+    marker: str | None = None
+    dim: bool = False
+
+
 def _marker(index: int) -> Any:
+    return _styled_marker(CurveStyle(series_color(index)))
+
+
+def _styled_marker(style: CurveStyle) -> Any:
     import plotext
 
-    return plotext.marker(None, plotext.pixel(foreground=series_color(index)))
+    pixel = plotext.pixel(foreground=style.color, style="dim" if style.dim else None)
+    return plotext.marker(style.marker, pixel)
 
 
 def _figure(width: int, height: int, title: str) -> Any:
@@ -54,11 +70,19 @@ def _too_small(width: int, height: int) -> str | None:
 
 
 def line_chart(
-    series: Mapping[str, Sequence[Point]], width: int, height: int, title: str = ""
+    series: Mapping[str, Sequence[Point]],
+    width: int,
+    height: int,
+    title: str = "",
+    *,
+    styles: Sequence[CurveStyle] | None = None,
+    log_y: bool = False,
 ) -> str:
-    """One curve per name, coloured by position (see :func:`series_color`), no legend.
+    """One curve per name, no legend, drawn in order (the last on top).
 
-    Long series are downsampled to the chart width.
+    Curves are coloured by position (see :func:`series_color`) unless ``styles``
+    gives one :class:`CurveStyle` per curve. ``log_y`` needs positive values (the
+    caller checks). Long series are downsampled to the chart width.
     """
     small = _too_small(width, height)
     if small:
@@ -68,11 +92,14 @@ def line_chart(
         return "(no finite values to draw yet)"
     try:
         figure = _figure(width, height, title)
+        if log_y:
+            figure.ruler("y").scale("log")
         for index, points in enumerate(curves):
             if not points:
                 continue
+            style = styles[index] if styles is not None else CurveStyle(series_color(index))
             signal = figure.signal(
-                [p[0] for p in points], [p[1] for p in points], marker=_marker(index)
+                [p[0] for p in points], [p[1] for p in points], marker=_styled_marker(style)
             )
             if len(points) > 1:
                 signal.lines()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,9 @@ from textual.widgets import Footer, OptionList, Static
 from homl_tui.course import Lesson
 from homl_tui.ui.context import AppContext, exercise_mark, lesson_mark
 from homl_tui.ui.widgets.lesson_list import LessonList
+
+if TYPE_CHECKING:
+    from homl_tui.store.db import Progress
 
 MAX_PROBLEMS = 5
 
@@ -36,6 +41,7 @@ class CatalogScreen(Screen[None]):
     def __init__(self, context: AppContext) -> None:
         super().__init__()
         self.context = context
+        self._shown_progress: dict[str, Progress] | None = None
 
     def compose(self) -> ComposeResult:
         course = self.context.course
@@ -74,9 +80,13 @@ class CatalogScreen(Screen[None]):
         self.refresh_progress()
 
     def refresh_progress(self) -> None:
-        """Redraw progress marks (after coming back from a lesson)."""
+        """Redraw progress marks if they changed (after coming back from a lesson)."""
+        progress = self.context.progress()
+        if progress == self._shown_progress:
+            return
+        self._shown_progress = progress
         lessons = self.query_one(LessonList)
-        lessons.show_course(self.context.course, self.context.progress())
+        lessons.show_course(self.context.course, progress)
         self._show_summary(lessons.highlighted_option.id if lessons.highlighted_option else None)
 
     def _show_summary(self, lesson_id: str | None) -> None:

@@ -11,6 +11,10 @@ and re-checks.
 
 from __future__ import annotations
 
+import gc
+import importlib
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -34,14 +38,17 @@ from textual.widgets import (
 
 from homl_tui.course import Exercise, Lesson
 from homl_tui.outcome import Outcome
+from homl_tui.runtime.batch import Batch
+from homl_tui.store.runs import RunInfo
 from homl_tui.ui.context import AppContext, exercise_mark
 from homl_tui.ui.draft import DraftFile
+from homl_tui.ui.ghost import GHOST_ID, Ghost
 from homl_tui.ui.lesson_text import lesson_markdown
 from homl_tui.ui.screens.confirm import ConfirmScreen
 from homl_tui.ui.screens.solution import SolutionScreen
-from homl_tui.ui.session import Batch, RunSession
+from homl_tui.ui.session import RunSession
+from homl_tui.ui.widgets.dashboard import Dashboard
 from homl_tui.ui.widgets.exercise_list import ExerciseList
-from homl_tui.ui.widgets.metrics_plot import MetricsPlot
 from homl_tui.ui.widgets.output_panel import OutputPanel
 from homl_tui.ui.widgets.plot_panel import PlotPanel
 from homl_tui.ui.widgets.rollout_panel import RolloutPanel
@@ -107,6 +114,7 @@ class LessonScreen(Screen[None]):
         self._pending_recheck = False
         self._save_timer: Timer | None = None
         self._poll_timer: Timer | None = None
+        self._ghost: Ghost | None = None
 
     # ---------------------------------------------------------------- compose
     def compose(self) -> ComposeResult:
@@ -123,7 +131,7 @@ class LessonScreen(Screen[None]):
                 with TabPane("F3 Output", id="tab-output"):
                     yield OutputPanel(id="output")
                 with TabPane("F4 Metrics", id="tab-metrics"):
-                    yield MetricsPlot(id="metrics")
+                    yield Dashboard(id="metrics")
                     yield PlotPanel(id="plots")
                 with TabPane("F5 Rollout", id="tab-rollout"):
                     yield RolloutPanel(id="rollout")
@@ -157,6 +165,10 @@ class LessonScreen(Screen[None]):
             self.action_show_tab("tab-code")
         else:
             self.query_one("#text-scroll").focus()
+        self._attach_active_run()
+        # The lesson's widgets live as long as the screen: keep them out of the garbage
+        # collector's full passes (45-65 ms each while a run streams).
+        self.call_after_refresh(gc.freeze)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
@@ -171,8 +183,8 @@ class LessonScreen(Screen[None]):
         return self.query_one(OutputPanel)
 
     @property
-    def metrics(self) -> MetricsPlot:
-        return self.query_one(MetricsPlot)
+    def metrics(self) -> Dashboard:
+        return self.query_one(Dashboard)
 
     @property
     def status(self) -> StatusLine:
@@ -194,6 +206,9 @@ class LessonScreen(Screen[None]):
     def load_exercise(self, exercise: Exercise) -> None:
         """Show ``exercise`` in the editor (created from its starter on first use)."""
         self.save_now()
+        if exercise is not self.exercise:
+            self._ghost = None
+            self.metrics.remove_run(GHOST_ID)
         self.exercise, self.draft = exercise, None
         number = self.lesson.exercises.index(exercise) + 1
         header = Text.assemble(
@@ -316,32 +331,69 @@ class LessonScreen(Screen[None]):
             data_dir=self.context.data_dir,
             device=self.context.device,
             on_store_error=self._notify_error,
+            log_dir=self.context.runs_dir,
+            checkpoint_dir=self.context.checkpoint_dir(self.exercise),
         )
         try:
             session.start()
         except Exception as exc:  # noqa: BLE001 - shown to the learner, never a traceback
             self.output.result.show_message(f"Could not start the run: {exc}", error=True)
             return
-        self.session = session
-        self.status.set_state("running 0s")
-        if self._poll_timer is not None:
-            self._poll_timer.resume()
+        self._follow(session)
         if self.query_one(TabbedContent).active in ("tab-text", "tab-code"):
             self.query_one(TabbedContent).active = "tab-output"
+
+    def _follow(self, session: RunSession) -> None:
+        if "plotext" not in sys.modules:  # the charts' library: load it while the run starts
+            threading.Thread(target=importlib.import_module, args=("plotext",),
+                             daemon=True).start()
+        self.session = session
+        self.status.set_state(f"running {int(session.elapsed_s)}s")
+        if self._poll_timer is not None:
+            self._poll_timer.resume()
+
+    def attach_run(self, info: RunInfo) -> bool:
+        """Follow a run recorded earlier (still going, or finished: its history is shown)."""
+        exercise = self.lesson.exercise(info.exercise.partition("/")[2])
+        store = self.context.store
+        if exercise is None or store is None or self.session is not None:
+            return False
+        if exercise is not self.exercise:
+            self.load_exercise(exercise)
+        self._reset_panels(info.mode)
+        self._follow(RunSession.attach(store, info, exercise))
+        self.notify(f"Following run #{info.id} ({info.status}).", timeout=3)
+        return True
+
+    def _attach_active_run(self) -> None:
+        """Re-attach to this exercise's newest run that is still going (after a restart)."""
+        store = self.context.store
+        if store is None or self.exercise is None or self.session is not None:
+            return
+        try:
+            active = store.runs.list(1, exercise=self.exercise.key, active=True)
+        except Exception:  # noqa: BLE001 - no history is not worth an error here
+            return
+        if active and self.attach_run(active[0]):
+            tab = "tab-metrics" if active[0].mode == "run" else "tab-output"
+            self.call_after_refresh(self.action_show_tab, tab)  # after the editor took focus
 
     def _reset_panels(self, mode: str) -> None:
         self.output.clear_output()
         self.output.result.show_message("Checking…" if mode == "check" else "Running…")
-        self.metrics.clear_series()
+        self.metrics.begin("checking" if mode == "check" else "running")
         self.query_one(PlotPanel).clear_plots()
         self.metrics.display = True
         self.query_one(RolloutPanel).clear_frame()
         self.query_one("#progress", ProgressBar).set_class(False, "-shown")
 
     def _tick(self) -> None:
+        ghost_changed = self._poll_ghost()
         session = self.session
         if session is None:
-            if self._poll_timer is not None:
+            if ghost_changed:
+                self.metrics.request_refresh()
+            if self._ghost is None and self._poll_timer is not None:
                 self._poll_timer.pause()
             return
         batch = session.poll()
@@ -352,11 +404,42 @@ class LessonScreen(Screen[None]):
         else:
             self.status.set_state(f"running {int(session.elapsed_s)}s")
 
+    def on_dashboard_ghost_requested(self, event: Dashboard.GhostRequested) -> None:
+        """Draw the reference solution's curve (recorded earlier, or run now) as a ghost."""
+        store, exercise = self.context.store, self.exercise
+        if store is None or exercise is None:
+            self.notify("The reference curve needs the progress store.", severity="warning")
+            return
+        ghost = Ghost(store, exercise, data_dir=self.context.data_dir,
+                      device=self.context.device, log_dir=self.context.runs_dir)
+        try:
+            message = ghost.start()
+        except Exception as exc:  # noqa: BLE001 - said, not raised
+            self._notify_error(f"Could not get the reference curve: {exc}")
+            return
+        self._ghost = ghost
+        event.dashboard.set_run(GHOST_ID, ghost.label, {}, ghost=True)
+        self.notify(message, timeout=4)
+        if self._poll_timer is not None:
+            self._poll_timer.resume()
+
+    def _poll_ghost(self) -> bool:
+        ghost = self._ghost
+        if ghost is None:
+            return False
+        try:
+            rows = ghost.poll()
+        except Exception:  # noqa: BLE001 - a store hiccup: try again next tick
+            return False
+        if ghost.finished:
+            self._ghost = None
+        return bool(rows) and self.metrics.model.extend(GHOST_ID, rows)
+
     def apply_batch(self, batch: Batch) -> None:
         """Redraw each panel once for everything that arrived in one tick."""
         self.output.write_output(batch.output)
-        if self.metrics.add_points(batch.metrics):
-            self.metrics.refresh()
+        if self.metrics.apply_batch(batch):
+            self.metrics.request_refresh()
         plots = self.query_one(PlotPanel)
         if plots.update_plots(batch.plots):
             plots.refresh()
@@ -452,9 +535,13 @@ class LessonScreen(Screen[None]):
         self.app.pop_screen()
 
     def shutdown(self) -> None:
-        """Save the draft and stop any run (leaving the lesson or quitting)."""
+        """Save the draft; stop a run that would not survive the app (leaving or quitting).
+
+        A detached run keeps going: the runs screen (and this lesson, reopened) follows it.
+        """
         if self.session is not None:
-            self.session.cancel()
+            if not self.session.detached:
+                self.session.cancel()
             self.session = None
         self.save_now()
 

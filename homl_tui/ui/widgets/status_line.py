@@ -70,4 +70,4 @@ class StatusLine(Static):
         if self.exercise:
             text.append("  │  ", "dim")
             text.append(self.exercise, "italic")
-        self.update(text)
+        self.update(text, layout=False)  # one line, same size: no relayout of the screen

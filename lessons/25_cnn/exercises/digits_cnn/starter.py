@@ -62,6 +62,11 @@ def fit(model, X_train, y_train, X_val, y_val, epochs=EPOCHS, device="cpu", gene
     #         mode), draw a random order with torch.randperm(n, generator=generator), and
     #         for every minibatch of BATCH_SIZE: move it to `device`, forward, cross-entropy,
     #         zero_grad, backward, step, then report.metric(step=step, train_loss=...).
+    #         Recommended (optional on the CPU, where it stays off): mixed precision.
+    #         Compute the forward pass and the loss inside
+    #             with torch.autocast(device_type=torch.device(device).type,
+    #                                 dtype=torch.bfloat16, enabled=<device type is "cuda">):
+    #         and call backward() after the block (see "Mixed precision" in the lesson).
     # TODO 6: after every epoch: val_loss, val_acc = evaluate(...);
     #         report.metric(step=step, val_loss=val_loss, val_acc=val_acc);
     #         report.progress(epoch + 1, epochs).

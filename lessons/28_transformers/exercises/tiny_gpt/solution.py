@@ -92,12 +92,19 @@ def train(model, train_ids, val_ids, steps=STEPS, batch_size=BATCH_SIZE, block=B
     model.to(device)
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
+    # Mixed precision on a GPU: autocast runs the matrix products in bfloat16 (tensor cores,
+    # half the memory traffic) while the weights stay float32. bfloat16 has float32's
+    # exponent range, so small gradients do not underflow and no GradScaler is needed
+    # (float16 would need one). Off on the CPU: plain float32 there.
+    device_type = torch.device(device).type
+    use_amp = device_type == "cuda"
     losses = []
     for step in range(steps):
         x = get_batch(train_ids, batch_size, block, generator).to(device)
-        loss = model(input_ids=x, labels=x).loss     # the model shifts the labels itself
+        with torch.autocast(device_type=device_type, dtype=torch.bfloat16, enabled=use_amp):
+            loss = model(input_ids=x, labels=x).loss     # the model shifts the labels itself
         optimizer.zero_grad()
-        loss.backward()
+        loss.backward()  # outside autocast: backward follows the dtypes of the forward pass
         optimizer.step()
         losses.append(loss.item())
         if (step + 1) % eval_every == 0 or step + 1 == steps:

@@ -95,6 +95,11 @@ def train(model, train_ids, val_ids, steps=STEPS, batch_size=BATCH_SIZE, block=B
     #             what to pass as input_ids and as labels.
     #           - clear old gradients, backpropagate, take an optimizer step
     #           - append loss.item() to losses
+    #         Recommended (optional on the CPU, where it stays off): mixed precision. Compute
+    #         the loss inside
+    #             with torch.autocast(device_type=torch.device(device).type,
+    #                                 dtype=torch.bfloat16, enabled=<device type is "cuda">):
+    #         and call backward() after the block (see "Mixed precision" in the lesson).
     # TODO 4: stream it: on steps where (step + 1) % eval_every == 0, and on the last step,
     #             report.metric(step=step, loss=..., val_loss=evaluate(model, val_ids, block))
     #         on the others report.metric(step=step, loss=...);

@@ -1,0 +1,112 @@
+"""The dashboard of recorded runs: one run live or finished, or several overlaid to compare.
+
+Opened from the runs screen (F6). The first run is the primary one (its header:
+progress, rate, device, memory, log); the others are overlays drawn in their own
+colours and named by their settings (``#12 lr=0.1``). Active runs keep streaming
+(each is followed from the store, ten times a second); ``g`` adds the reference
+solution's curve. Escape goes back.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from homl_tui.runtime.detached import Follower
+from homl_tui.store.runs import RunInfo
+from homl_tui.ui.context import AppContext
+from homl_tui.ui.ghost import GHOST_ID, Ghost
+from homl_tui.ui.widgets.dashboard import Dashboard
+
+TICK_S = 0.1
+
+
+class RunDashboardScreen(Screen[None]):
+    """Live curves of recorded runs (``run_ids``: the first is the primary)."""
+
+    DEFAULT_CSS = """
+    RunDashboardScreen #title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, context: AppContext, run_ids: list[int]) -> None:
+        super().__init__()
+        self.context = context
+        self.run_ids = run_ids
+        self.infos: dict[int, RunInfo] = {}
+        self._followers: dict[int, Follower] = {}
+        self._ghost: Ghost | None = None
+        self.dashboard = Dashboard(id="dashboard")
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title")
+        yield self.dashboard
+        yield Footer()
+
+    def on_mount(self) -> None:
+        store = self.context.store
+        if store is not None:
+            for run_id in self.run_ids:
+                info = store.runs.get(run_id)
+                if info is not None:
+                    self.infos[run_id] = info
+                    self._followers[run_id] = Follower(store, run_id)
+        primary = next(iter(self.infos.values()), None)
+        title = "No such run." if primary is None else (
+            f"{primary.title} · {primary.exercise} {primary.mode}"
+            + (f"  vs  {', '.join(i.title for i in list(self.infos.values())[1:])}"
+               if len(self.infos) > 1 else ""))
+        self.query_one("#title", Static).update(title)
+        self.dashboard.begin(primary.status if primary is not None else "lost")
+        for run_id, info in list(self.infos.items())[1:]:
+            self.dashboard.set_run(str(run_id), info.title, {})
+        self._tick()
+        self.set_interval(TICK_S, self._tick)
+        self.dashboard.focus()
+
+    def _tick(self) -> None:
+        if not self.is_attached:
+            return
+        changed = False
+        for index, (run_id, follower) in enumerate(list(self._followers.items())):
+            try:
+                batch = follower.poll()
+            except Exception:  # noqa: BLE001 - a busy store: next tick
+                continue
+            if index == 0:
+                changed = self.dashboard.apply_batch(batch) or changed
+            elif batch.metrics:
+                rows = [(s, n, v) for s, n, v in batch.metrics if "/" not in n]
+                changed = self.dashboard.model.extend(str(run_id), rows) or changed
+            if follower.ended:
+                del self._followers[run_id]
+        if self._ghost is not None:
+            rows = self._ghost.poll()
+            if rows:
+                changed = self.dashboard.model.extend(GHOST_ID, rows) or changed
+            if self._ghost.finished:
+                self._ghost = None
+        if changed:
+            self.dashboard.request_refresh()
+
+    def on_dashboard_ghost_requested(self, event: Dashboard.GhostRequested) -> None:
+        store = self.context.store
+        primary = next(iter(self.infos.values()), None)
+        lesson_id, _, exercise_id = primary.exercise.partition("/") if primary else ("", "", "")
+        lesson = self.context.course.lesson(lesson_id)
+        exercise = lesson.exercise(exercise_id) if lesson else None
+        if store is None or exercise is None:
+            self.notify("No reference solution for this run.", severity="warning")
+            return
+        ghost = Ghost(store, exercise, data_dir=self.context.data_dir,
+                      device=self.context.device, log_dir=self.context.runs_dir)
+        try:
+            message = ghost.start()
+        except Exception as exc:  # noqa: BLE001
+            self.notify(f"Could not get the reference curve: {exc}", severity="error")
+            return
+        self._ghost = ghost
+        event.dashboard.set_run(GHOST_ID, ghost.label, {}, ghost=True)
+        self.notify(message, timeout=4)

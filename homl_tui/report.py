@@ -48,6 +48,7 @@ _step_counters: dict[str, int] = {}
 _muted = 0
 _captures: list[list[dict[str, Any]]] = []
 _lock = threading.Lock()
+_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode  # built once: ~1.5 µs a call
 
 
 def _flush_loop() -> None:
@@ -164,7 +165,7 @@ def emit(event: Mapping[str, Any]) -> None:
         events.append(dict(event))
     if _stream is None:
         return
-    line = json.dumps(event, separators=(",", ":"), default=str) + "\n"
+    line = _encode(event) + "\n"
     with _lock:
         _buffer.append(line)
         _buffered_bytes += len(line)

@@ -170,6 +170,9 @@ class LessonScreen(Screen[None]):
         # collector's full passes (45-65 ms each while a run streams).
         self.call_after_refresh(gc.freeze)
 
+    def on_unmount(self) -> None:
+        gc.unfreeze()  # this screen's widgets may go now; the next screen freezes its own
+
     def on_resize(self) -> None:
         self.set_class(self.size.width >= WIDE, "-wide")
 

@@ -7,15 +7,23 @@
     homl-tui run LESSON/EX           run the learner's file, streaming its output (--detach)
     homl-tui runs [ACTION] [ID]      the run history: list, show, follow, stop, resume, rm
 
-Exit status: 0 when everything passed, 1 when something did not, 2 on usage errors.
+Exit status: 0 when everything passed, 1 when something did not, 2 on usage errors,
+130 on Ctrl-C, 128 + the signal's number when stopped by SIGTERM (or SIGHUP during a check
+or lint: the runs in progress are cancelled and their processes ended first), 141 when
+stdout is a pipe that was closed (``homl-tui list | head -1``).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
+import re
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -105,6 +113,66 @@ class UsageError(Exception):
     """A command-line mistake: printed as ``error: ...`` with exit status 2."""
 
 
+class Stopped(KeyboardInterrupt):
+    """A termination signal asked a headless command to stop.
+
+    It unwinds like Ctrl-C (``KeyboardInterrupt``): a batch of checks cancels its runs and
+    ends their processes on the way out, a followed run is stopped; :func:`main` then says
+    ``stopped: SIGTERM`` and exits with 128 + the signal's number.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.signum).name
+
+
+#: The signals each headless command turns into :class:`Stopped`. A hang-up stops checks
+#: (their runs are children of this process) but not ``run``/``runs follow``: a detached run
+#: outlives a dropped connection, and so does the app's.
+STOP_SIGNALS = {"check": (signal.SIGTERM, signal.SIGHUP), "lint": (signal.SIGTERM, signal.SIGHUP)}
+DEFAULT_STOP_SIGNALS = (signal.SIGTERM,)
+
+
+def _stop_on(signums: tuple[signal.Signals, ...]) -> None:
+    """Raise :class:`Stopped` in the main thread on the first of ``signums``; ignore repeats
+    (the first one is already stopping everything)."""
+
+    def handler(signum: int, frame: object) -> None:
+        for other in signums:
+            signal.signal(other, signal.SIG_IGN)
+        raise Stopped(signum)
+
+    for signum in signums:
+        signal.signal(signum, handler)
+
+
+def _tolerant_output() -> None:
+    """Text the output encoding cannot show (``✔`` under ``LC_ALL=C``, ``PYTHONIOENCODING=ascii``)
+    is written escaped (``\\u2714``) instead of failing with ``UnicodeEncodeError``."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+def _drop_stdout() -> None:
+    """Send what is left for a closed stdout to /dev/null, so that the final flush at exit
+    does not fail again (and print a traceback) on the broken pipe."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _say(text: str) -> None:
+    """A last word on stderr, if stderr is still there to take it."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(text, file=sys.stderr, flush=True)
+
+
 def _select(course, target: str | None):
     """The exercises ``target`` names; :class:`UsageError` if it names nothing known."""
     try:
@@ -122,14 +190,19 @@ def _report_problems(course, out: TextIO) -> None:
         print(f"warning: lesson skipped or incomplete: {problem}", file=out)
 
 
-def _open_store(args: argparse.Namespace, err: TextIO):
+def _open_store(args: argparse.Namespace, err: TextIO, why: list[str] | None = None):
+    """The progress store, or ``None`` (with a note on ``err``, and the reason added to
+    ``why``) when it cannot be opened."""
     from homl_tui.store import Store, StoreError
 
     paths = data_paths(args.data_dir)
     try:
         store = Store(paths.db)
-    except StoreError as exc:
-        print(f"note: progress will not be saved: {exc}", file=err)
+    except (StoreError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, StoreError) else exc.strerror or str(exc)
+        print(f"note: progress will not be saved: {reason}", file=err)
+        if why is not None:
+            why.append(reason)
         return None
     if store.notice:
         print(f"note: {store.notice}", file=err)
@@ -177,8 +250,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters (an ANSI escape, a carriage return) written as
+    ``\\x1b``: a learner's message cannot move the cursor, colour or erase the output."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class _Printer:
-    """Plain lines when stdout is not a terminal; Rich colours when it is."""
+    """Plain lines when stdout is not a terminal; Rich colours when it is. Messages are
+    shown with their control characters made :func:`visible`."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
@@ -190,6 +273,7 @@ class _Printer:
 
     def line(self, status: str, name: str, message: str = "", seconds: float | None = None) -> None:
         timing = f" ({seconds:.1f} s)" if seconds is not None else ""
+        message = visible(message)
         if self.console is None:
             text = f"{status:<13} {name}{timing}"
             if message:
@@ -251,22 +335,32 @@ def cmd_check(args: argparse.Namespace) -> int:
                 ex, target, data_dir=data_dir, device=args.device or "auto", threads=_threads(parallel))))
     printer = _Printer(sys.stdout)
 
+    reported: list[grading.Job] = []
+
     def done(job: grading.Job) -> None:
+        reported.append(job)
         result = job.result
         assert result is not None and result.outcome is not None
-        printer.line(result.outcome.value, job.exercise.key,
-                     "" if result.passed else result.message, result.duration_s)
-        if result.details and not result.passed and not args.solutions:
-            for line in result.details.splitlines():
-                print(f"    {line}", file=sys.stdout)
-        if store is not None:
+        if store is not None:  # first: a result is saved even if it cannot be printed
             try:
                 store.record_attempt(job.exercise.key, result.outcome.value, result.message,
                                      grading.code_hash(Path(job.spec.target)), result.duration_s)
             except Exception as exc:  # noqa: BLE001 - progress is best effort, results still print
                 print(f"note: progress not saved: {exc}", file=sys.stderr)
+        printer.line(result.outcome.value, job.exercise.key,
+                     "" if result.passed else result.message, result.duration_s)
+        if result.details and not result.passed and not args.solutions:
+            for line in result.details.splitlines():
+                print(f"    {visible(line)}", file=sys.stdout)
 
-    grading.run_jobs(jobs, parallel, done)
+    try:
+        grading.run_jobs(jobs, parallel, done)
+    except KeyboardInterrupt:
+        passed = sum(1 for job in reported if job.result and job.result.passed)
+        with contextlib.suppress(OSError, ValueError):
+            print(f"{passed} passed, {len(reported) - passed} failed, "
+                  f"{len(jobs) - len(reported)} not finished", flush=True)
+        raise
     passed = sum(1 for job in jobs if job.result and job.result.passed)
     failed = len(jobs) - passed
     print(f"{passed} passed, {failed} failed", flush=True)
@@ -329,6 +423,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a file detached and follow it (Ctrl-C stops it); without a store, in-process."""
+    import sqlite3
+
     from homl_tui import grading, runs_cli
     from homl_tui.runtime.detached import start_detached
     from homl_tui.store import Workspace
@@ -339,17 +435,29 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("name one exercise as LESSON/EXERCISE")
     ex = exercises[0]
     paths = data_paths(args.data_dir)
-    target = ex.solution if args.solution else Workspace(paths.workspace).ensure(ex)
-    store = _open_store(args, sys.stderr)
+    why: list[str] = []
+    store = _open_store(args, io.StringIO() if args.detach else sys.stderr, why)
+    if store is None and args.detach:
+        raise UsageError(f"--detach needs to record the run in {paths.root}: "
+                         f"{why[0].rstrip('.')}. Run without --detach, or choose another data "
+                         "folder with --data-dir.")
+    workspace = Workspace(paths.workspace)
+    try:
+        target = ex.solution if args.solution else workspace.ensure(ex)
+    except OSError as exc:
+        raise UsageError(f"cannot create your exercise file {workspace.path(ex)}: "
+                         f"{exc.strerror or exc}") from None
     device = args.device or (store.setting("device") if store else "") or "auto"
     spec = grading.spec_for(ex, target, "run", data_dir=course.data_dir, device=device,
                             checkpoint_dir=paths.root / "checkpoints" / ex.lesson_id / ex.id)
     if store is None:
-        if args.detach:
-            raise UsageError("--detach needs the progress store, which could not be opened")
         return _run_in_process(spec)
-    run_id, _ = start_detached(store, ex.key, spec, kind="reference" if args.solution else "learner",
-                               code_hash=grading.code_hash(target), log_dir=paths.runs)
+    try:
+        run_id, _ = start_detached(store, ex.key, spec,
+                                   kind="reference" if args.solution else "learner",
+                                   code_hash=grading.code_hash(target), log_dir=paths.runs)
+    except sqlite3.Error as exc:
+        raise UsageError(f"cannot record the run in {paths.db}: {exc}") from None
     if args.detach:
         print(f"run #{run_id} started: `homl-tui runs follow {run_id}` to watch it, "
               f"`homl-tui runs stop {run_id}` to stop it")
@@ -421,25 +529,29 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.data_dir:
         os.environ["HOML_TUI_HOME"] = str(Path(args.data_dir).expanduser().resolve())
+    if args.command is not None:  # headless (the app handles its own signals and terminal)
+        _tolerant_output()
+        if threading.current_thread() is threading.main_thread():
+            _stop_on(STOP_SIGNALS.get(args.command, DEFAULT_STOP_SIGNALS))
+    commands = {"list": cmd_list, "check": cmd_check, "lint": cmd_lint, "run": cmd_run,
+                "runs": cmd_runs, "data": cmd_data}
     try:
-        if args.command == "list":
-            return cmd_list(args)
-        if args.command == "check":
-            return cmd_check(args)
-        if args.command == "lint":
-            return cmd_lint(args)
-        if args.command == "run":
-            return cmd_run(args)
-        if args.command == "runs":
-            return cmd_runs(args)
-        if args.command == "data":
-            return cmd_data(args)
-        from homl_tui.ui.launch import launch
+        if args.command is None:
+            from homl_tui.ui.launch import launch
 
-        return launch(args)
+            return launch(args)
+        status = commands[args.command](args)
+        sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
+        return status
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Stopped as exc:
+        _say(f"stopped: {exc.name}")
+        return 128 + exc.signum
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        _say("interrupted")
         return 130
+    except BrokenPipeError:  # stdout was a pipe whose reader went away (`| head -1`)
+        _drop_stdout()
+        return 128 + signal.SIGPIPE

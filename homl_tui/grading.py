@@ -5,11 +5,13 @@ Imports no UI and no ML library: every exercise runs in its own child process.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -22,6 +24,7 @@ from homl_tui.runtime.runner import Run, RunResult, child_environment, default_t
 from homl_tui.runtime.spec import RunSpec
 
 MIN_MUTANTS = 2
+STOP_WAIT_S = 5.0  # how long an interrupted batch waits for its cancelled runs to end
 
 
 def code_hash(path: Path) -> str:
@@ -76,7 +79,8 @@ def run_spec(spec: RunSpec, on_event: Callable[[Event], None] | None = None) -> 
 
 @dataclass
 class Job:
-    """One thing to run in a batch, and what came of it."""
+    """One thing to run in a batch, and what came of it (``result`` stays ``None`` for a job
+    that never ran because the batch was interrupted first)."""
 
     exercise: Exercise
     role: str  # workspace, solution, starter, mutant:<name>
@@ -84,24 +88,69 @@ class Job:
     result: RunResult | None = None
 
 
+class _Runs:
+    """The runs of one batch still going, so that an interrupted batch can end them all.
+
+    Once :meth:`stop_all` was called, no new run starts.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._active: set[Run] = set()
+        self._stopping = False
+
+    def run(self, spec: RunSpec) -> RunResult | None:
+        """Run ``spec`` to completion; ``None`` if the batch is stopping and it did not start."""
+        with self._lock:
+            if self._stopping:
+                return None
+            run = Run(spec).start()
+            self._active.add(run)
+        result = run.wait()  # interrupted: the run stays listed, for stop_all to end it
+        with self._lock:
+            self._active.discard(run)
+        return result
+
+    def stop_all(self, wait_s: float = STOP_WAIT_S) -> None:
+        """Cancel every run still going (process groups ended, stragglers killed) and wait
+        until each one's processes are gone, ``wait_s`` at most."""
+        with self._lock:
+            self._stopping = True
+            runs = list(self._active)
+        for run in runs:
+            run.cancel()
+        deadline = time.monotonic() + wait_s
+        while any(not run.done for run in runs) and time.monotonic() < deadline:
+            with contextlib.suppress(KeyboardInterrupt):  # a second Ctrl-C: keep stopping
+                time.sleep(0.02)
+
+
 def run_jobs(jobs: Sequence[Job], parallel: int = 1,
              on_done: Callable[[Job], None] | None = None) -> None:
-    """Run jobs, ``parallel`` at a time (each in its own process); ``on_done`` per finished job."""
+    """Run jobs, ``parallel`` at a time (each in its own process); ``on_done`` per finished job.
+
+    If anything interrupts the batch (Ctrl-C, a termination signal turned into an exception,
+    ``on_done`` raising because stdout went away), the runs still going are cancelled and
+    their processes ended before the exception goes on; jobs not started keep no result.
+    """
+    runs = _Runs()
 
     def one(job: Job) -> Job:
-        job.result = run_spec(job.spec)
+        job.result = runs.run(job.spec)
         return job
 
-    if parallel <= 1:
-        for job in jobs:
-            one(job)
-            if on_done:
+    pool = ThreadPoolExecutor(max_workers=parallel) if parallel > 1 else None
+    try:
+        finished = pool.map(one, jobs) if pool is not None else map(one, jobs)
+        for job in finished:
+            if on_done and job.result is not None:
                 on_done(job)
-        return
-    with ThreadPoolExecutor(max_workers=parallel) as pool:
-        for job in pool.map(one, jobs):
-            if on_done:
-                on_done(job)
+    except BaseException:
+        runs.stop_all()
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _batch_result(raw: dict) -> RunResult:
@@ -119,7 +168,9 @@ def run_jobs_forked(jobs: Sequence[Job], parallel: int = 1,
     """Like :func:`run_jobs`, for trusted code (lint): ``parallel`` fork servers
     (:mod:`homl_tui.runtime.forkbatch`) import the frameworks once and fork a child per job.
 
-    Jobs are dealt out by lesson so that each server imports what its lessons need.
+    Jobs are dealt out by lesson so that each server imports what its lessons need. An
+    interrupted batch kills its servers (their children follow: a worker ends itself when
+    its parent goes) and reports nothing more.
     """
     if not jobs:
         return
@@ -128,16 +179,28 @@ def run_jobs_forked(jobs: Sequence[Job], parallel: int = 1,
     for index, job in enumerate(sorted(jobs, key=lambda j: (j.exercise.lesson_id, j.exercise.id))):
         batches[index * parallel // len(jobs)].append(job)
     lock = threading.Lock()
+    servers: list[subprocess.Popen[str]] = []
+    stopping = threading.Event()
+
+    def report(job: Job) -> None:
+        with lock:
+            if on_done and not stopping.is_set():
+                on_done(job)
 
     def serve(batch: list[Job]) -> None:
-        env = child_environment(batch[0].spec.threads)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "homl_tui.runtime.forkbatch"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True,
-        )
+        with lock:
+            if stopping.is_set():
+                return
+            proc = subprocess.Popen(  # its own session: a signal to our group is ours to handle
+                [sys.executable, "-m", "homl_tui.runtime.forkbatch"], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                env=child_environment(batch[0].spec.threads), text=True, start_new_session=True,
+            )
+            servers.append(proc)
         assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(json.dumps([asdict(job.spec) for job in batch]))
-        proc.stdin.close()
+        with contextlib.suppress(BrokenPipeError):
+            proc.stdin.write(json.dumps([asdict(job.spec) for job in batch]))
+            proc.stdin.close()
         for line in proc.stdout:
             try:
                 raw = json.loads(line)
@@ -145,21 +208,28 @@ def run_jobs_forked(jobs: Sequence[Job], parallel: int = 1,
             except (ValueError, KeyError, IndexError, TypeError):
                 continue
             job.result = _batch_result(raw)
-            if on_done:
-                with lock:
-                    on_done(job)
+            report(job)
         proc.wait()
         for job in batch:
-            if job.result is None:
+            if job.result is None and not stopping.is_set():
                 job.result = RunResult("crashed", Outcome.ERROR,
                                        f"the batch runner stopped (exit {proc.returncode}) "
                                        "before this job ran", duration_s=0.0)
-                if on_done:
-                    with lock:
-                        on_done(job)
+                report(job)
 
-    with ThreadPoolExecutor(max_workers=parallel) as pool:
-        list(pool.map(serve, batches))
+    pool = ThreadPoolExecutor(max_workers=parallel)
+    try:
+        for _ in pool.map(serve, batches):
+            pass
+    except BaseException:
+        with lock:
+            stopping.set()
+        for proc in servers:
+            with contextlib.suppress(OSError):
+                proc.kill()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass

@@ -1,13 +1,26 @@
-"""Write JUnit XML for CI systems from a batch of finished jobs."""
+"""Write JUnit XML for CI systems from a batch of finished jobs.
+
+Messages come from learner code and may hold anything: characters XML 1.0 cannot carry
+(control characters such as an ANSI escape, lone surrogates) are written as U+FFFD, so
+the report always parses.
+"""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from homl_tui.outcome import Outcome
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def write_junit(path: Path, name: str, jobs: Sequence[Any],
@@ -33,15 +46,16 @@ def write_junit(path: Path, name: str, jobs: Sequence[Any],
         if judge is not None:
             finding = judge(job)
             if finding:
-                ET.SubElement(case, "failure", message=finding.message).text = finding.message
+                message = xml_text(finding.message)
+                ET.SubElement(case, "failure", message=message).text = message
                 counts[lesson][1] += 1
             continue
         if result is None or result.outcome is Outcome.PASS:
             continue
         tag = "error" if result.outcome in (Outcome.ERROR, Outcome.TIMEOUT) else "failure"
-        node = ET.SubElement(case, tag, message=result.message,
+        node = ET.SubElement(case, tag, message=xml_text(result.message),
                              type=result.outcome.value if result.outcome else "")
-        node.text = "\n".join(x for x in (result.message, result.details) if x)
+        node.text = xml_text("\n".join(x for x in (result.message, result.details) if x))
         counts[lesson][1 if tag == "failure" else 2] += 1
     for lesson, suite in suites.items():
         tests, failures, errors = counts[lesson]

@@ -40,6 +40,8 @@ MAX_PLOT_POINTS = 4000
 FRAME_MIN_INTERVAL_S = 1 / 30
 
 _stream = None
+_worker_fd: int | None = None  # a private copy of the pipe for homl-tui's worker (see there)
+WORKER_FD_MIN = 1000
 _buffer: list[str] = []
 _buffered_bytes = 0
 _last_flush = 0.0
@@ -78,7 +80,7 @@ def _connect_from_env() -> None:
     with ``subprocess``) reports too, while its parent is alive. In a distributed job only
     rank 0 reports, so curves are not drawn once per process.
     """
-    global _stream
+    global _stream, _worker_fd
     fd = os.environ.get(ENV_FD)
     path = os.environ.get(ENV_PATH)
     if not fd and not path:
@@ -86,6 +88,12 @@ def _connect_from_env() -> None:
     try:
         if fd:
             os.set_inheritable(int(fd), False)
+            import fcntl  # Unix only, like runs in homl-tui
+
+            # Made now, before any thread starts: growing the descriptor table of a process
+            # with threads waits for the kernel (RCU), some 10 ms.
+            with contextlib.suppress(OSError):  # a low limit on open files: the worker dups
+                _worker_fd = fcntl.fcntl(int(fd), fcntl.F_DUPFD_CLOEXEC, WORKER_FD_MIN)
             _stream = os.fdopen(int(fd), "w", encoding="utf-8", buffering=1 << 16, closefd=True)
             os.environ[ENV_PATH] = f"/proc/{os.getpid()}/fd/{int(fd)}"
         elif not _is_secondary_rank():
@@ -156,9 +164,20 @@ def _active() -> bool:
     return (_stream is not None or bool(_captures)) and not _muted
 
 
+#: Kinds only homl-tui's worker sends (on its own copy of the pipe, see
+#: :mod:`homl_tui.runtime.worker`): code under check cannot claim a verdict through this module.
+RESERVED_KINDS = frozenset({"start", "check", "end"})
+
+
 def emit(event: Mapping[str, Any]) -> None:
-    """Queue one event (a JSON object with a ``kind``). No-op outside homl-tui."""
+    """Queue one event (a JSON object with a ``kind``). No-op outside homl-tui.
+
+    ``start``, ``check`` and ``end`` are refused (:class:`ValueError`): only homl-tui sends them.
+    """
     global _buffered_bytes
+    if event.get("kind") in RESERVED_KINDS:
+        raise ValueError(f"report.emit cannot send a {event.get('kind')!r} event: only homl-tui "
+                         "itself reports how a run started and ended, and the check's verdict")
     if not _active():
         return
     for events in _captures:

@@ -30,6 +30,18 @@ METRIC_PRINT_INTERVAL_S = 0.5
 POLL_S = 0.1
 MARKS = {"ok": "✔", "failed": "✘", "running": "▶", "starting": "▶", "cancelled": "■",
          "lost": "?", "timeout": "⏱"}
+#: The marks for an output that cannot show the ones above (``LC_ALL=C``, an ASCII console).
+ASCII_MARKS = {"ok": "+", "failed": "x", "running": ">", "starting": ">", "cancelled": "-",
+               "lost": "?", "timeout": "T"}
+
+
+def marks_for(stream: TextIO) -> dict[str, str]:
+    """:data:`MARKS` if ``stream``'s encoding can write them, else :data:`ASCII_MARKS`."""
+    try:
+        "".join(MARKS.values()).encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return ASCII_MARKS
+    return MARKS
 
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -41,10 +53,10 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def describe(info: RunInfo, now: float | None = None) -> str:
+def describe(info: RunInfo, now: float | None = None, marks: dict[str, str] = MARKS) -> str:
     """One line for a run: ``#12 ▶ running 3m05s  cnn/digits_cnn run  cuda  lr=0.01``."""
     now = time.time() if now is None else now
-    mark = MARKS.get(info.status, "!")
+    mark = marks.get(info.status, "!")
     status = info.status + (f" ({info.outcome})" if info.outcome and info.mode == "check" else "")
     config = " ".join(f"{k}={v}" for k, v in info.config.items())
     parts = [f"#{info.id:<4} {mark} {status:<16} {duration_text(info.duration_s(now)):>7}",
@@ -96,11 +108,12 @@ def cmd_runs(args: argparse.Namespace, store: Store) -> int:
         return follow(store, run_id)
     if args.action == "stop":
         if not info.active:
-            print(f"run #{run_id} already ended ({info.status})")
+            why = f": {info.message}" if info.status == "lost" and info.message else ""
+            print(f"run #{run_id} already ended ({info.status}){why}")
             return 0
-        print(f"stopping run #{run_id}…", file=sys.stderr)
+        print(f"stopping run #{run_id}...", file=sys.stderr)
         after = stop_run(store, run_id)
-        print(describe(after) if after else f"run #{run_id} is gone")
+        print(describe(after, marks=marks_for(sys.stdout)) if after else f"run #{run_id} is gone")
         return 0
     return _resume(args, store, info)
 
@@ -115,8 +128,9 @@ def _list(args: argparse.Namespace, store: Store) -> int:
     if not runs:
         print("No runs yet. Run an exercise (ctrl+r in the app, or `homl-tui run LESSON/EX`).")
         return 0
+    marks = marks_for(sys.stdout)
     for info in runs:
-        print(describe(info))
+        print(describe(info, marks=marks))
     active = sum(info.active for info in runs)
     if active:
         print(f"\n{active} still going: `homl-tui runs follow ID` to watch one, "
@@ -129,7 +143,7 @@ def _show(args: argparse.Namespace, store: Store, info: RunInfo) -> int:
     if args.json:
         print(json.dumps({**info.__dict__, "last": last}, default=str, indent=1))
         return 0
-    print(describe(info))
+    print(describe(info, marks=marks_for(sys.stdout)))
     started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started))
     print(f"  started {started} on {info.host or '?'}, code {info.code_hash or '?'}, "
           f"seed {info.seed}")
@@ -194,11 +208,13 @@ def follow(store: Store, run_id: int, out: TextIO | None = None, err: TextIO | N
             if batch.end is not None:
                 break
             time.sleep(POLL_S)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if not stop_on_interrupt:
             raise
-        print(f"\nstopping run #{run_id}… (start with --detach to leave a run going)", file=err)
+        print(f"\nstopping run #{run_id}... (start with --detach to leave a run going)", file=err)
         stop_run(store, run_id)
+        if type(exc) is not KeyboardInterrupt:  # a termination signal: main says which
+            raise
         return 130
     if held is not None:
         print(_format_metrics(*held), file=out, flush=True)

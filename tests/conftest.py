@@ -21,6 +21,8 @@ from homl_tui.runtime.runner import Run, RunResult
 from homl_tui.runtime.spec import RunSpec
 
 ROOT = Path(__file__).resolve().parents[1]
+RELIABILITY_DOC = ROOT / "docs" / "reliability.md"
+TABLE_BEGIN, TABLE_END = "<!-- faults:begin -->", "<!-- faults:end -->"
 FIXTURE_LESSONS = ROOT / "tests" / "fixtures" / "lessons"
 DEMO_LESSON = FIXTURE_LESSONS / "01_demo"
 
@@ -155,3 +157,45 @@ def process_gone(pid: int) -> bool:
 def double_exercise(tmp_path: Path) -> Path:
     """The ``double`` exercise written under ``tmp_path``."""
     return write_exercise(tmp_path / "exercise")
+
+
+# ----------------------------------------------------- the fault-injection suite
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--reliability-doc", action="store_true",
+                     help="rewrite the table of faults in docs/reliability.md from this run "
+                          "(run tests/faults with -n 0)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "fault(area, name): a fault-injection test; what the "
+                                       "learner saw goes into docs/reliability.md")
+    config.fault_outcomes = {}  # type: ignore[attr-defined]
+
+
+def fault_table(rows: list[tuple[str, str, str, str]]) -> str:
+    """The Markdown table of faults: area, fault, what the learner sees, the test."""
+    lines = ["| area | fault injected | what happens (as the learner sees it) | test |",
+             "| --- | --- | --- | --- |"]
+    for row in rows:
+        area, name, seen, test = (cell.replace("|", "\\|").replace("\n", " ") for cell in row)
+        lines.append(f"| {area} | {name} | {seen} | `{test}` |")
+    return "\n".join(lines)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    outcomes = getattr(session.config, "fault_outcomes", {})
+    if not session.config.getoption("--reliability-doc"):
+        return
+    if hasattr(session.config, "workerinput") or not outcomes:
+        return  # an xdist worker sees only its share: the table is written by a -n 0 run
+    rows = [(area, name, seen, test) for (area, name), (seen, test) in outcomes.items()]
+    rows.sort(key=lambda row: (FAULT_AREAS.index(row[0]) if row[0] in FAULT_AREAS else 99,
+                               row[3]))
+    text = RELIABILITY_DOC.read_text(encoding="utf-8")
+    head, _, rest = text.partition(TABLE_BEGIN)
+    _, _, tail = rest.partition(TABLE_END)
+    RELIABILITY_DOC.write_text(f"{head}{TABLE_BEGIN}\n{fault_table(rows)}\n{TABLE_END}{tail}",
+                               encoding="utf-8")
+
+
+FAULT_AREAS = ["Learner code", "Tampering", "The app", "Headless"]

@@ -19,6 +19,7 @@ from homl_tui.checks.functions import (
 from homl_tui.checks.models import expect_at_least, expect_at_most, expect_decreasing
 from homl_tui.checks.values import (
     as_array,
+    as_number,
     expect_close,
     expect_dtype,
     expect_equal,
@@ -32,6 +33,7 @@ __all__ = [
     "CheckFailed",
     "NotAttempted",
     "as_array",
+    "as_number",
     "compare_with_reference",
     "describe",
     "expect_at_least",

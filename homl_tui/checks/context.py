@@ -29,6 +29,17 @@ def load_module(path: Path, name: str) -> ModuleType:
     return module
 
 
+def load_source(source: bytes, path: Path, name: str) -> ModuleType:
+    """Like :func:`load_module`, for a file's contents read earlier (``path`` names it)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
+    return module
+
+
 def quietly(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Call ``fn`` with its prints and report events hidden (for reference solutions)."""
     with contextlib.redirect_stdout(io.StringIO()), report.muted():
@@ -75,20 +86,35 @@ class QuietModule:
 
 @dataclass
 class CheckContext:
-    """Passed to ``check(learner, ctx)``."""
+    """Passed to ``check(learner, ctx)``.
+
+    The reference solution's text is read when the context is made, before the learner's file
+    runs, so code that rewrites ``solution.py`` on disk cannot change what it is compared with.
+    """
 
     exercise_dir: Path
     data_dir: Path
     seed: int = 0
     device: str = "cpu"
     _reference: Any = field(default=None, repr=False)
+    _reference_source: bytes | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        try:
+            self._reference_source = (self.exercise_dir / "solution.py").read_bytes()
+        except OSError:
+            self._reference_source = None  # reported when a check asks for the reference
 
     @property
     def reference(self) -> Any:
         """The reference solution, loaded on first use; its functions run quietly."""
         if self._reference is None:
-            self._reference = QuietModule(quietly(
-                load_module, self.exercise_dir / "solution.py", "_homl_reference"))
+            path = self.exercise_dir / "solution.py"
+            if self._reference_source is None:
+                module = quietly(load_module, path, "_homl_reference")
+            else:
+                module = quietly(load_source, self._reference_source, path, "_homl_reference")
+            self._reference = QuietModule(module)
         return self._reference
 
     def reseed(self, seed: int | None = None) -> None:

@@ -25,7 +25,7 @@ def require_class(module: ModuleType, name: str, base: type | None = None) -> ty
     cls = getattr(module, name, None)
     if cls is None:
         fail(f"Define a class named `{name}` (it was not found in your file).")
-    if not isinstance(cls, type):
+    if not issubclass(type(cls), type):  # its real class: `__class__` can pretend
         fail(f"`{name}` should be a class (`class {name}...:`), but it is a "
              f"{type(cls).__name__}.")
     if base is not None and not issubclass(cls, base):

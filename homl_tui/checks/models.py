@@ -1,11 +1,18 @@
-"""Checks on trained models and training curves: thresholds on held-out quality."""
+"""Checks on trained models and training curves: thresholds on held-out quality.
+
+Values are read as plain numbers (:func:`~homl_tui.checks.values.as_number`): a ``float``
+subclass cannot claim a better score than the one it holds.
+"""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from homl_tui.checks.errors import fail
+from homl_tui.checks.values import as_array, as_number, is_tensor
 
 
 def expect_at_least(
@@ -15,7 +22,7 @@ def expect_at_least(
 
     ``fmt`` formats both numbers in the message (``",.0f"`` for dollars, ``".1%"`` for rates).
     """
-    value = float(value)
+    value = as_number(value)
     if math.isnan(value):
         fail(f"{name} is NaN. " + (advice or "Training diverged: try a smaller learning rate."))
     if value < threshold:
@@ -27,7 +34,7 @@ def expect_at_most(
     name: str, value: float, threshold: float, advice: str = "", *, fmt: str = ".4g"
 ) -> None:
     """FAIL unless ``value <= threshold``, e.g. a loss or an error."""
-    value = float(value)
+    value = as_number(value)
     if math.isnan(value):
         fail(f"{name} is NaN. " + (advice or "Training diverged: try a smaller learning rate."))
     if value > threshold:
@@ -41,7 +48,10 @@ def expect_decreasing(name: str, losses: Sequence[float], *, window: int = 5) ->
     Compares the mean of the first ``window`` values with the last ``window``.
     The messages name the likely cause (learning rate too high, no update).
     """
-    values = [float(v) for v in losses]
+    if is_tensor(losses) or isinstance(losses, np.ndarray):
+        values = [float(v) for v in as_array(losses).astype(np.float64).reshape(-1)]
+    else:
+        values = [as_number(v) for v in losses]
     if not values:
         fail(f"`{name}` is empty: record the loss at every step.")
     first_bad = next((i for i, v in enumerate(values) if not math.isfinite(v)), None)

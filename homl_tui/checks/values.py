@@ -1,40 +1,227 @@
 """Checks on values: type, shape, dtype, finiteness, closeness.
 
 Arrays may be NumPy arrays, torch tensors (moved to CPU) or nested lists.
+
+The learner's values are compared as plain data, never through their own methods: an
+object whose ``__eq__`` always says yes, a ``float`` subclass that claims another value, an
+array subclass with a made-up ``shape`` or a class that pretends to be another (``__class__``)
+is judged by what it really holds. Values of classes defined by installed libraries (NumPy,
+torch, pandas, scikit-learn, the standard library) are trusted; classes defined in the code
+under check are not.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from homl_tui.checks.errors import fail
 
+_OPAQUE = object()  # what :func:`plain` gives for a value it cannot turn into plain data
+_SCALARS = frozenset({bool, int, float, complex, str, bytes, type(None)})
+_MAX_DEPTH = 32
+
+
+@functools.lru_cache(maxsize=1)
+def _trusted_roots() -> tuple[str, ...]:
+    """Folders of trusted code: Python's library, installed packages, homl-tui itself."""
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    folders = {*(paths.get(k, "") for k in ("stdlib", "platstdlib", "purelib", "platlib")),
+               str(Path(__file__).resolve().parents[1])}
+    return tuple(os.path.join(str(Path(p).resolve()), "") for p in folders if p)
+
+
+@functools.lru_cache(maxsize=4096)
+def trusted_path(filename: str) -> bool:
+    """True for a file of Python, of an installed library or of homl-tui."""
+    return str(Path(filename).resolve()).startswith(_trusted_roots())
+
+
+def trusted_module(name: str) -> bool:
+    """True for a module of Python, of an installed library or of homl-tui; False for the code
+    under check, a reference solution, a check, or a name that is not a loaded module."""
+    module = sys.modules.get(name)
+    if module is None:
+        return False
+    filename = getattr(module, "__file__", None)
+    if filename is None:  # builtins, sys and other modules compiled into Python
+        return (module.__name__ in sys.builtin_module_names
+                or getattr(getattr(module, "__spec__", None), "origin", None) == "frozen")
+    return trusted_path(filename)
+
+
+def trusted_class(cls: type) -> bool:
+    """True when ``cls`` comes from Python, an installed library or homl-tui (not from the code
+    under check), so its methods can be believed."""
+    name = getattr(cls, "__module__", None)
+    return isinstance(name, str) and trusted_module(name)
+
+
+def is_tensor(value: Any) -> bool:
+    """True for a real torch tensor (an object that only looks like one is not)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and issubclass(type(value), torch.Tensor)
+
+
+def _tensor_array(value: Any) -> np.ndarray:
+    value = value.detach().cpu()
+    if str(getattr(value, "dtype", "")) == "torch.bfloat16":
+        value = value.float()
+    return np.asarray(value.numpy())
+
 
 def as_array(value: Any) -> np.ndarray:
-    """``value`` as a NumPy array (tensors are detached and moved to the CPU)."""
-    if hasattr(value, "detach") and hasattr(value, "cpu"):
-        value = value.detach().cpu()
-        if str(getattr(value, "dtype", "")) == "torch.bfloat16":
-            value = value.float()
-        value = value.numpy()
-    return np.asarray(value)
+    """``value`` as a plain NumPy array of the data it holds (tensors are detached and moved to
+    the CPU; array subclasses become plain arrays; a ``float`` subclass gives the number it
+    holds, whatever its ``__float__`` says)."""
+    if is_tensor(value):
+        return _tensor_array(value)
+    if type(value) is np.ndarray or (isinstance(value, np.generic) and trusted_class(type(value))):
+        return np.asarray(value)
+    data = plain(value)
+    return np.asarray(value if data is _OPAQUE else data)
+
+
+def as_number(value: Any) -> float:
+    """``value`` as a plain ``float``: a number, a NumPy scalar, a one-element array or tensor.
+
+    A ``float`` or ``int`` subclass gives the number it holds, whatever its ``__float__`` says.
+    """
+    kind = type(value)  # the real class: `__class__` can pretend
+    if issubclass(kind, float):  # NumPy's float64 too
+        return float.__float__(value)
+    if issubclass(kind, int):
+        return float(int.__int__(value))
+    if is_tensor(value) or isinstance(value, (np.ndarray, np.generic)):
+        array = as_array(value)
+        if array.size == 1 and array.dtype.kind in "biuf":
+            return float(array.reshape(-1)[0])
+    return float(value)
+
+
+def plain(value: Any, _depth: int = 0) -> Any:
+    """``value`` as plain data: exact ``bool``/``int``/``float``/``str``/... values, lists,
+    tuples, dicts, sets and plain NumPy arrays. Values of trusted classes (a ``datetime``,
+    a fitted scikit-learn model) are kept as they are; a value of a class defined in the code
+    under check gives ``_OPAQUE`` (it cannot be compared without running its own code)."""
+    kind = type(value)  # the real class, tested with issubclass: `__class__` can pretend
+    if kind in _SCALARS:
+        return value
+    if _depth > _MAX_DEPTH:
+        return _OPAQUE
+    if issubclass(kind, np.generic) and trusted_class(kind):
+        return value.item()
+    for base in (int, float, complex, str):  # a subclass: the value it holds, not its methods
+        if issubclass(kind, base) and not trusted_class(kind):
+            return getattr(base, f"__{base.__name__}__")(value)
+    if issubclass(kind, bytes):
+        return bytes.__add__(b"", value)
+    if issubclass(kind, (list, tuple)):
+        base = list if issubclass(kind, list) else tuple
+        if kind is base and all(type(item) in _SCALARS for item in value):
+            return value  # the common case, fast: a list of plain numbers
+        items = [plain(item, _depth + 1) for item in base.__iter__(value)]
+        if any(item is _OPAQUE for item in items):
+            return _OPAQUE
+        return base(items)
+    if issubclass(kind, dict):
+        pairs = [(plain(k, _depth + 1), plain(v, _depth + 1)) for k, v in dict.items(value)]
+        if any(k is _OPAQUE or v is _OPAQUE for k, v in pairs):
+            return _OPAQUE
+        return dict(pairs)
+    if issubclass(kind, (set, frozenset)):
+        base = set if issubclass(kind, set) else frozenset
+        items = [plain(item, _depth + 1) for item in base.__iter__(value)]
+        if any(item is _OPAQUE for item in items):
+            return _OPAQUE
+        return base(items)
+    if is_tensor(value):
+        return _plain_array(_tensor_array(value), _depth)
+    if issubclass(kind, np.ndarray) or (trusted_class(kind) and hasattr(value, "__array__")):
+        return _plain_array(np.asarray(value), _depth)  # an array subclass: its raw data
+    if trusted_class(kind):
+        return value
+    return _OPAQUE
+
+
+def _plain_array(array: np.ndarray, depth: int) -> Any:
+    if array.dtype != object:
+        return array
+    items = [plain(item, depth + 1) for item in array.reshape(-1).tolist()]
+    if any(item is _OPAQUE for item in items):
+        return _OPAQUE
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out.reshape(array.shape)
+
+
+def _same(actual: Any, expected: Any) -> bool:
+    """Equality of two plain values (see :func:`plain`), arrays compared element by element."""
+    if isinstance(actual, np.ndarray) or isinstance(expected, np.ndarray):
+        try:
+            a, e = np.asarray(actual), np.asarray(expected)
+        except (ValueError, TypeError):
+            return False
+        return a.shape == e.shape and bool(np.array_equal(a, e))
+    if isinstance(actual, (list, tuple)) and isinstance(expected, (list, tuple)):
+        return (type(actual) is type(expected) and len(actual) == len(expected)
+                and all(_same(a, e) for a, e in zip(actual, expected, strict=True)))
+    if isinstance(actual, dict) and isinstance(expected, dict):
+        return actual.keys() == expected.keys() and all(
+            _same(actual[k], expected[k]) for k in actual)
+    try:
+        result = actual == expected
+    except Exception:  # noqa: BLE001 - values that cannot be compared are not equal
+        return False
+    if type(result) in (bool, np.bool_):
+        return bool(result)
+    return bool(np.all(result)) if isinstance(result, np.ndarray) else False
+
+
+def safe_repr(value: Any, limit: int = 200) -> str:
+    """``repr(value)`` for a message: short, and never an exception."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - the learner's __repr__ may raise
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _shape(shape: Any) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
+def _attribute(value: Any, name: str) -> Any:
+    """``value.shape``/``value.dtype`` when ``value``'s class can be trusted to tell the truth;
+    otherwise the attribute of the plain array it holds."""
+    if trusted_class(type(value)) or is_tensor(value):
+        found = getattr(value, name, None)
+        if found is not None:
+            return found
+    return getattr(as_array(value), name)
+
+
 def expect_true(condition: Any, message: str) -> None:
-    """FAIL with ``message`` unless ``condition`` is truthy."""
-    if not bool(condition):
+    """FAIL with ``message`` unless ``condition`` is true.
+
+    A condition of a class defined in the code under check (whose ``__bool__`` could say
+    anything) is not true.
+    """
+    data = plain(condition)
+    if data is _OPAQUE or not bool(data):
         fail(message)
 
 
 def expect_type(name: str, value: Any, kinds: type | tuple[type, ...], what: str = "") -> None:
-    """FAIL unless ``value`` is an instance of ``kinds``."""
-    if not isinstance(value, kinds):
+    """FAIL unless ``value`` is an instance of ``kinds`` (by its real class)."""
+    if not issubclass(type(value), kinds):
         wanted = what or (kinds.__name__ if isinstance(kinds, type) else
                           " or ".join(k.__name__ for k in kinds))
         fail(f"`{name}` is a {type(value).__name__}; it should be a {wanted}.")
@@ -42,7 +229,7 @@ def expect_type(name: str, value: Any, kinds: type | tuple[type, ...], what: str
 
 def expect_shape(name: str, value: Any, shape: tuple[int, ...]) -> None:
     """FAIL unless ``value`` has exactly ``shape``; the message names the wrong axes."""
-    actual = _shape(getattr(value, "shape", None) or as_array(value).shape)
+    actual = _shape(_attribute(value, "shape"))
     shape = _shape(shape)
     if actual == shape:
         return
@@ -56,7 +243,7 @@ def expect_shape(name: str, value: Any, shape: tuple[int, ...]) -> None:
 
 def expect_dtype(name: str, value: Any, kind: str) -> None:
     """FAIL unless the dtype of ``value`` is of ``kind``: ``float``, ``int``, ``bool`` or a name."""
-    dtype = str(getattr(value, "dtype", as_array(value).dtype)).replace("torch.", "")
+    dtype = str(_attribute(value, "dtype")).replace("torch.", "")
     families = {
         "float": ("float", "bfloat", "half", "double"),
         "int": ("int", "uint", "long", "short"),
@@ -83,12 +270,19 @@ def expect_finite(name: str, value: Any) -> None:
 
 
 def expect_equal(name: str, actual: Any, expected: Any, hint: str = "") -> None:
-    """FAIL unless ``actual == expected`` (exact: ints, strings, tuples). Shows ``actual`` only."""
-    same = actual == expected
-    if hasattr(same, "all"):
-        same = bool(np.all(same)) and np.shape(actual) == np.shape(expected)
-    if not (isinstance(same, (bool, np.bool_)) and same):
-        fail(f"`{name}` is {actual!r}, which is not right." + (f" {hint}" if hint else ""))
+    """FAIL unless ``actual == expected`` (exact: ints, strings, tuples). Shows ``actual`` only.
+
+    Both are compared as plain data (see :func:`plain`): a value of a class defined in the
+    code under check is equal to nothing, whatever its ``__eq__`` says.
+    """
+    got, want = plain(actual), plain(expected)
+    if got is _OPAQUE or want is _OPAQUE:
+        same = (got is want and type(actual) is type(expected)
+                and _same(expected, actual))
+    else:
+        same = _same(got, want)
+    if not same:
+        fail(f"`{name}` is {safe_repr(actual)}, which is not right." + (f" {hint}" if hint else ""))
 
 
 def expect_close(

@@ -28,7 +28,7 @@ from typing import Any
 
 from homl_tui.course.model import Budget, Course, Exercise, Lesson, Mutant
 
-FORMAT = 1
+FORMAT = 2  # 2: the budget keeps run_timeout_s
 #: The code that turns files into a course: changing it invalidates every cache.
 CODE_FILES = tuple(Path(__file__).with_name(name) for name in ("cache.py", "loader.py", "model.py"))
 #: Files modified this recently are not trusted to show a later edit in their signature.
@@ -177,7 +177,8 @@ def _exercise_data(exercise: Exercise, lesson_dir: Path) -> dict[str, Any]:
         "hints": list(exercise.hints),
         "mutants": [[_inside(mutant.path, exercise.directory), mutant.expect]
                     for mutant in exercise.mutants],
-        "budget": [exercise.budget.timeout_s, exercise.budget.memory_mb],
+        "budget": [exercise.budget.timeout_s, exercise.budget.memory_mb,
+                   exercise.budget.run_timeout_s],
         "frameworks": list(exercise.frameworks), "seed": exercise.seed,
     }
 
@@ -201,11 +202,11 @@ def _lesson(raw: dict[str, Any], root: Path) -> Lesson:
 
 def _exercise(raw: dict[str, Any], lesson_dir: Path) -> Exercise:
     directory = lesson_dir / raw["directory"]
-    timeout_s, memory_mb = raw["budget"]
+    timeout_s, memory_mb, run_timeout_s = raw["budget"]
     return Exercise(
         id=raw["id"], lesson_id=raw["lesson_id"], title=raw["title"], prompt=raw["prompt"],
         directory=directory, hints=tuple(raw["hints"]),
         mutants=tuple(Mutant(directory / path, expect) for path, expect in raw["mutants"]),
-        budget=Budget(timeout_s=timeout_s, memory_mb=memory_mb),
+        budget=Budget(timeout_s=timeout_s, memory_mb=memory_mb, run_timeout_s=run_timeout_s),
         frameworks=tuple(raw["frameworks"]), seed=raw["seed"],
     )

@@ -11,6 +11,7 @@ while none of the files it came from changed (see :mod:`homl_tui.course.cache`).
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,14 @@ def _get(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: 
     return value
 
 
+def _relative_path(table: dict[str, Any], key: str, where: str, default: Any = ...) -> str:
+    """A file or folder name from the manifest (a string the file system can take)."""
+    value = _get(table, key, str, where, default)
+    if "\0" in value:
+        raise ManifestError(f"{where}.{key}" if where else key, "must not contain a NUL character")
+    return value
+
+
 def _str_list(table: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     values = _get(table, key, list, where, [])
     field = f"{where}.{key}" if where else key
@@ -64,12 +73,12 @@ def _budget(table: dict[str, Any], where: str, base: Budget) -> Budget:
     timeout = _get(table, "timeout_s", float, where, base.timeout_s)
     memory = _get(table, "memory_mb", int, where, base.memory_mb)
     run_timeout = _get(table, "run_timeout_s", float, where, base.run_timeout_s)
-    if timeout <= 0:
-        raise ManifestError(f"{where}.timeout_s", "must be positive")
+    if not (timeout > 0 and math.isfinite(timeout)):  # nan or inf: a run would never stop
+        raise ManifestError(f"{where}.timeout_s", "must be a positive number of seconds")
     if memory < 64:
         raise ManifestError(f"{where}.memory_mb", "must be at least 64")
-    if run_timeout <= 0:
-        raise ManifestError(f"{where}.run_timeout_s", "must be positive")
+    if not (run_timeout > 0 and math.isfinite(run_timeout)):
+        raise ManifestError(f"{where}.run_timeout_s", "must be a positive number of seconds")
     return Budget(timeout_s=timeout, memory_mb=memory, run_timeout_s=run_timeout)
 
 
@@ -79,10 +88,10 @@ def _exercise(raw: Any, index: int, lesson_id: str, lesson_dir: Path, base: Budg
     if not isinstance(raw, dict):
         raise ManifestError(where, "must be a table")
     ex_id = _get(raw, "id", str, where)
-    if not ID_RE.match(ex_id):
+    if not ID_RE.fullmatch(ex_id):
         raise ManifestError(f"{where}.id", "must be lower-case letters, digits, _ or -")
     where = f"exercises.{ex_id}"
-    directory = lesson_dir / _get(raw, "dir", str, where, f"exercises/{ex_id}")
+    directory = lesson_dir / _relative_path(raw, "dir", where, f"exercises/{ex_id}")
     for name in ("starter.py", "solution.py", "check.py"):
         if not files.has_file(directory / name):
             raise ManifestError(f"{where}.dir", f"{directory / name} does not exist")
@@ -94,7 +103,7 @@ def _exercise(raw: Any, index: int, lesson_id: str, lesson_dir: Path, base: Budg
         m_where = f"{where}.mutants[{m_index}]"
         if not isinstance(m_raw, dict):
             raise ManifestError(m_where, "must be a table with file and expect")
-        path = directory / _get(m_raw, "file", str, m_where)
+        path = directory / _relative_path(m_raw, "file", m_where)
         if not files.has_file(path):
             raise ManifestError(f"{m_where}.file", f"{path} does not exist")
         expect = _get(m_raw, "expect", str, m_where)
@@ -134,15 +143,22 @@ def load_lesson(directory: Path, files: cache.FileLog | None = None) -> Lesson:
         raise ManifestError("", f"is not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ManifestError("", "is not UTF-8 text") from None
+    except RecursionError:
+        raise ManifestError("", "is nested too deeply to be read") from None
     lesson_id = _get(data, "id", str, "")
-    if not ID_RE.match(lesson_id):
+    if not ID_RE.fullmatch(lesson_id):
         raise ManifestError("id", "must be lower-case letters, digits, _ or -")
     part = _get(data, "part", int, "")
     if part < 1:
         raise ManifestError("part", "must be 1 or more")
-    text_file = directory / _get(data, "text", str, "", "lesson.md")
+    text_file = directory / _relative_path(data, "text", "", "lesson.md")
     if not files.is_file(text_file):
-        raise ManifestError("text", f"{text_file} does not exist")
+        what = "is not a file" if text_file.exists() else "does not exist"
+        raise ManifestError("text", f"{text_file} {what}")
+    try:
+        text = files.read_text(text_file)
+    except UnicodeDecodeError:
+        raise ManifestError("text", f"{text_file} is not UTF-8 text") from None
     base = _budget(_get(data, "budget", dict, "", {}), "budget", Budget())
     raw_exercises = _get(data, "exercises", list, "", [])
     exercises = tuple(
@@ -159,7 +175,7 @@ def load_lesson(directory: Path, files: cache.FileLog | None = None) -> Lesson:
         chapter=_get(data, "chapter", str, ""),
         order=_get(data, "order", int, ""),
         directory=directory,
-        text=files.read_text(text_file),
+        text=text,
         summary=_get(data, "summary", str, "", ""),
         prerequisites=_str_list(data, "prerequisites", ""),
         datasets=_str_list(data, "datasets", ""),
@@ -178,7 +194,7 @@ def _parts(root: Path, problems: list[Problem], files: cache.FileLog) -> dict[in
         data = tomllib.loads(files.read_text(course_file))
         for key, title in data.get("parts", {}).items():
             parts[int(key)] = str(title)
-    except (tomllib.TOMLDecodeError, ValueError, AttributeError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, ValueError, AttributeError, RecursionError) as exc:
         problems.append(Problem(course_file, "parts", f"ignored: {exc}"))
     return parts
 
@@ -218,6 +234,10 @@ def _load_course(root: Path, files: cache.FileLog) -> Course:
             continue
         except OSError as exc:
             problems.append(Problem(manifest, "", f"could not be read: {exc.strerror or exc}"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one bad lesson must not take the course down
+            problems.append(Problem(manifest, "", f"could not be loaded: "
+                                                  f"{type(exc).__name__}: {exc}"))
             continue
         if lesson.id in seen:
             problems.append(Problem(manifest, "id", f"{lesson.id!r} is also used by {seen[lesson.id]}"))

@@ -101,7 +101,14 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}" + (f" [{self.field}]" if self.field else "")
+        return self.describe()
+
+    def describe(self, root: Path | None = None) -> str:
+        """``file [field]: message``, the file relative to ``root`` when it is inside it."""
+        path = self.path
+        if root is not None and path.is_relative_to(root):
+            path = path.relative_to(root)
+        where = f"{path}" + (f" [{self.field}]" if self.field else "")
         return f"{where}: {self.message}"
 
 

@@ -4,19 +4,25 @@ Events are JSON objects, one per line, each with a ``kind``. The child writes
 them to a dedicated pipe; learner ``print`` output travels separately and is
 turned into ``stdout``/``stderr`` events by the runner. :func:`parse_line`
 accepts arbitrary bytes and never raises: anything that is not a well-formed
-event is dropped.
+event is dropped. What it returns is safe to store and print: a line must be
+UTF-8, a lone surrogate escape (``"\\ud800"``) becomes U+FFFD, and a metric
+step fits SQLite's 64-bit integers.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 KINDS = frozenset(
     {"start", "stdout", "stderr", "metric", "progress", "plot", "frame", "check", "end", "note"}
 )
 MAX_LINE = 4 << 20
+MAX_STEP = 2**63 - 1
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 Event = dict[str, Any]
 
@@ -44,9 +50,20 @@ def _valid_metric(event: Event) -> Event | None:
     step = event.get("step")
     number = _number(step)
     finite = number is not None and math.isfinite(number) and not isinstance(step, str)
-    event["step"] = int(step) if finite else 0
+    event["step"] = int(step) if finite and -MAX_STEP <= int(step) <= MAX_STEP else 0
     event["values"] = clean
     return event
+
+
+def _without_surrogates(value: Any) -> Any:
+    """``value`` with every lone surrogate in its strings (keys too) replaced by U+FFFD."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def parse_line(line: bytes | str) -> Event | None:
@@ -54,7 +71,13 @@ def parse_line(line: bytes | str) -> Event | None:
     if len(line) > MAX_LINE:
         return None
     try:
-        event = json.loads(line)
+        if isinstance(line, str):
+            text, raw_surrogates = line, not line.isascii() and not _valid_unicode(line)
+        else:
+            text, raw_surrogates = line.decode("utf-8"), False  # strict: none can be there
+        event = json.loads(text)
+        if raw_surrogates or "\\u" in text and _SURROGATE_ESCAPE.search(text):
+            event = _without_surrogates(event)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(event, dict) or not isinstance(event.get("kind"), str):
@@ -64,6 +87,14 @@ def parse_line(line: bytes | str) -> Event | None:
     if event["kind"] == "metric":
         return _valid_metric(event)
     return event
+
+
+def _valid_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def metric_value(value: Any) -> float:

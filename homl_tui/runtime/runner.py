@@ -4,6 +4,8 @@ A :class:`Run` is one child process (see :mod:`homl_tui.runtime.worker`) with:
 
 * ``stdin`` closed, its own session (a terminal hang-up does not reach it),
   BLAS/OpenMP/torch threads capped so the UI keeps a core;
+* the folder of the file it runs as its working folder (for a learner, their workspace), so
+  relative paths land there; absolute paths are not blocked;
 * a wall-clock timeout, a resident-memory watchdog and an output cap;
 * events read from a dedicated pipe, learner stdout/stderr read separately,
   all delivered through one thread-safe queue in arrival order.
@@ -12,11 +14,23 @@ Consumers either block (:meth:`Run.iter_events`, :meth:`Run.wait`) or poll
 (:meth:`Run.drain`, e.g. from a UI timer). Every run ends with exactly one
 ``end`` event; check runs also get exactly one ``check`` event, synthesised by
 the runner when the child could not send it (timeout, crash, memory, cancel).
+
+What the code under check can do is contained, not forbidden (this is not a security
+boundary):
+
+* a verdict counts only if it carries the token the worker announced in its ``start``
+  event, before any learner code ran; anything else claiming to be one is dropped;
+* every process the run started is killed when it ends or is stopped, also those that
+  left its session (``setsid``, daemons): the runner follows the run's process tree;
+* the lesson's own files (check, solution, starter, mutants, manifest, text) are read before
+  a run of learner code and compared after it; a run that changed them gets an ERROR and the
+  files are put back (the changed copies are kept in the temporary folder).
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import queue
 import signal
@@ -36,9 +50,24 @@ from homl_tui.runtime.spec import RunSpec
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 GRACE_S = 1.0
-POLL_S = 0.05
-MEMORY_POLL_S = 0.25
+POLL_S = 0.05  # how often the watchdog looks at the time and at the memory of known processes
+MEMORY_POLL_S = 0.25  # how often it looks for new processes of the run
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+#: The worker's exit status when the code it ran closed its copy of the event pipe, so that
+#: the verdict could not be sent.
+EVENTS_LOST_STATUS = 86
+PARENT_PID_VAR = "HOML_TUI_PARENT_PID"
+WORKER_KINDS = frozenset({"start", "check", "end"})  # sent by the worker alone, with its token
+GUARDED_SUFFIXES = (".py", ".toml", ".md")
+GUARD_MAX_FILES = 200
+GUARD_MAX_BYTES = 1 << 20
+
+
+def changed_files_dir() -> Path:
+    """Where the copies of lesson files a run changed are kept (the temporary folder)."""
+    import tempfile  # finding the temporary folder writes a probe file: only when needed
+
+    return Path(tempfile.gettempdir()) / "homl-tui-changed"
 
 
 def default_threads() -> int:
@@ -58,6 +87,174 @@ def child_environment(threads: int) -> dict[str, str]:
     for var in ("HOML_TUI_EVENTS_FD", "HOML_TUI_EVENTS_PATH"):
         env.pop(var, None)
     return env
+
+
+def _process_table() -> dict[int, tuple[int, int, int]]:
+    """pid -> (parent pid, session id, start time) of every live process (empty without /proc)."""
+    table: dict[int, tuple[int, int, int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return table
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) < 20 or fields[0] in (b"Z", b"X"):
+            continue
+        table[int(entry)] = (int(fields[1]), int(fields[3]), int(fields[19]))
+    return table
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) process ``pid`` has used so far (0 when unknown)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        fields = stat[stat.rfind(b")") + 2:].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+class ProcessFamily:
+    """The processes of one run: its session, and every descendant of its worker, also those
+    that left the session (``setsid``, daemons). Members are remembered (pid and start time),
+    so one whose parent died is still found, and killed, after the worker is gone."""
+
+    def __init__(self, root: int) -> None:
+        self.root = root
+        self._known: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def members(self) -> list[int]:
+        """PIDs of the run's live processes (the worker included while it lives)."""
+        table = _process_table()
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _, _) in table.items():
+            children.setdefault(ppid, []).append(pid)
+        with self._lock:
+            found = {pid for pid, (_, sid, _) in table.items() if sid == self.root}
+            found |= {pid for pid, start in self._known.items()
+                      if pid in table and table[pid][2] == start}
+            if self.root in table:
+                found.add(self.root)
+            stack = list(found)
+            while stack:
+                for child in children.get(stack.pop(), ()):
+                    if child not in found:
+                        found.add(child)
+                        stack.append(child)
+            self._known = {pid: table[pid][2] for pid in found}
+        return sorted(found)
+
+    def signal(self, sig: int) -> list[int]:
+        """Send ``sig`` to every member and to the run's process group; return the members.
+
+        The members are found first: once the worker is gone, its orphans are known only
+        because they were seen before.
+        """
+        pids = self.members()
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.root, sig)
+        return pids
+
+    def kill(self, rounds: int = 5) -> None:
+        """Stop every member (so that none forks or loses its parent meanwhile), then kill
+        them all."""
+        frozen: set[int] = set()
+        for _ in range(rounds):
+            new = set(self.members()) - frozen
+            if not new:
+                break
+            for pid in new:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGSTOP)
+            frozen |= new
+        for pid in frozen:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.root, signal.SIGKILL)
+
+
+class LessonGuard:
+    """The lesson's own files as they were before a run of learner code.
+
+    :meth:`restore` puts back any the run changed or deleted, and keeps the changed copy in
+    the temporary folder. A run of the lesson's own code (its solution or a mutant) is not
+    guarded.
+    """
+
+    def __init__(self, root: Path | None = None, files: dict[Path, bytes] | None = None) -> None:
+        self.root = root
+        self.files = files or {}
+
+    @classmethod
+    def take(cls, spec: RunSpec) -> LessonGuard:
+        if not spec.exercise_dir:
+            return cls()
+        exercise = Path(spec.exercise_dir).resolve()
+        lesson = exercise.parent.parent if exercise.parent.name == "exercises" else exercise
+        if Path(spec.target).resolve().is_relative_to(lesson):
+            return cls()
+        paths = [lesson / "lesson.toml", lesson / "lesson.md"]
+        with contextlib.suppress(OSError):
+            paths += sorted(p for p in exercise.rglob("*") if p.suffix in GUARDED_SUFFIXES)
+        files = {}
+        for path in paths[:GUARD_MAX_FILES]:
+            with contextlib.suppress(OSError):
+                if path.is_file() and path.stat().st_size <= GUARD_MAX_BYTES:
+                    files[path] = path.read_bytes()
+        return cls(lesson, files)
+
+    def restore(self) -> list[str]:
+        """Put back the files that changed; return their paths within the lesson."""
+        changed = []
+        for path, original in self.files.items():
+            try:
+                now: bytes | None = path.read_bytes()
+            except OSError:
+                now = None
+            if now == original:
+                continue
+            changed.append(str(path.relative_to(self.root)) if self.root else path.name)
+            with contextlib.suppress(OSError):
+                if now is not None:
+                    keep = changed_files_dir()
+                    keep.mkdir(exist_ok=True)
+                    (keep / f"{time.strftime('%Y%m%d-%H%M%S')}-{path.name}").write_bytes(now)
+                temporary = path.with_name(f".{path.name}.homl-restore")
+                temporary.write_bytes(original)
+                os.replace(temporary, path)
+        return changed
+
+
+def _changed_message(names: list[str]) -> str:
+    listed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return (f"Your code changed this lesson's own files ({listed}) while it ran, so its result "
+            f"cannot be trusted. homl-tui put them back (the changed copies are in "
+            f"{changed_files_dir()}). Write only to your own files.")
+
+
+def _size(n: int) -> str:
+    """``n`` bytes in words: 512 bytes, 3.2 MB, 1.1 GB."""
+    if n < 1024:
+        return f"{n} bytes"
+    value, unit = n / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.1f} {unit}"
 
 
 @dataclass
@@ -101,12 +298,16 @@ class Run:
         self._done = threading.Event()
         self._got_check: Event | None = None
         self._got_end: Event | None = None
+        self._token: str | None = None  # announced by the worker's start event
+        self._family: ProcessFamily | None = None
+        self._guard = LessonGuard()
         self._output_used = 0
         self._output_dropped = 0
         self._output_lock = threading.Lock()
         self._last_metrics: dict[str, float] = {}
         self._started = 0.0
         self._peak_rss = 0
+        self._cpu_at_stop: float | None = None
         self.rss = 0  # resident bytes of the run's processes, sampled by the watchdog
 
     # ------------------------------------------------------------------ start
@@ -119,7 +320,9 @@ class Run:
         read_fd, write_fd = os.pipe()
         env = self._environment()
         env["HOML_TUI_EVENTS_FD"] = str(write_fd)
+        env[PARENT_PID_VAR] = str(os.getpid())  # the worker ends if this process goes away
         cwd = self.spec.cwd or str(Path(self.spec.target).resolve().parent)
+        self._guard = LessonGuard.take(self.spec)
         self._started = time.monotonic()
         try:
             self._proc = subprocess.Popen(
@@ -138,6 +341,7 @@ class Run:
             self._finish_without_process(f"Could not start Python: {exc}")
             return self
         os.close(write_fd)
+        self._family = ProcessFamily(self._proc.pid)
         self._readers = [
             threading.Thread(target=self._read_events, args=(read_fd,), daemon=True),
             threading.Thread(target=self._read_output, args=(self._proc.stdout, "stdout"),
@@ -167,19 +371,34 @@ class Run:
                 if event is None:
                     continue
                 kind = event["kind"]
+                if kind in WORKER_KINDS and not self._from_worker(event):
+                    continue  # code under check claiming a verdict
                 if kind == "check":
-                    if self._got_check is not None:
-                        continue
-                    self._got_check = event
-                elif kind == "end":
+                    if self._got_check is None:
+                        self._got_check = event
+                    continue  # sent once the run is over, see _finish
+                if kind == "end":
                     self._got_end = event
                     continue  # the runner sends the one true end event
-                elif kind == "metric":
+                if kind == "metric":
                     for name, value in event["values"].items():
                         self._last_metrics[name] = value
                 elif kind == "note" and "device" in event:
                     self.device = str(event["device"])
                 self._queue.put(event)
+
+    def _from_worker(self, event: Event) -> bool:
+        """True for the worker's own start, check and end events (the token is removed).
+
+        The worker announces a token in its ``start`` event, before any learner code runs;
+        its check and end events carry it. Start events are passed on either way.
+        """
+        token = event.pop("token", None)
+        if event["kind"] == "start":
+            if self._token is None and isinstance(token, str) and token:
+                self._token = token
+            return True
+        return self._token is not None and token == self._token
 
     @staticmethod
     def _skip_rest_of_line(pipe: object) -> None:
@@ -213,10 +432,11 @@ class Run:
 
     # ---------------------------------------------------------------- monitor
     def _monitor(self) -> None:
-        assert self._proc is not None
-        proc = self._proc
+        assert self._proc is not None and self._family is not None
+        proc, family = self._proc, self._family
         limit = self.spec.memory_mb * 1024 * 1024
-        next_memory = 0.0
+        members = [proc.pid]
+        next_scan = 0.0
         while True:
             try:
                 proc.wait(timeout=POLL_S)
@@ -226,28 +446,32 @@ class Run:
             now = time.monotonic()
             if self._stop_reason is None and now - self._started > self.spec.timeout_s:
                 self._stop("timeout")
-            if now >= next_memory and self._stop_reason is None:
-                next_memory = now + MEMORY_POLL_S
-                rss = self.rss = memory.session_rss(proc.pid)
+            if self._stop_reason is None:
+                if now >= next_scan:  # a scan of /proc finds new processes; reading the
+                    next_scan = now + MEMORY_POLL_S  # memory of known ones is cheap
+                    members = family.members()
+                rss = self.rss = sum(memory.rss_bytes(pid) for pid in members)
                 self._peak_rss = max(self._peak_rss, rss)
                 if rss > limit:
                     self._stop("memory")
-        memory.kill_session(proc.pid)  # reap anything the learner code left behind
+        family.kill()  # reap anything the learner code left behind
         for thread in self._readers:
             thread.join(timeout=2.0)
         self._finish(proc.returncode)
 
     def _stop(self, reason: str) -> None:
         with self._stop_lock:
-            if self._stop_reason is not None or self._proc is None:
+            if self._stop_reason is not None or self._proc is None or self._family is None:
                 return
             self._stop_reason = reason
-        proc = self._proc
-        memory.kill_session(proc.pid, signal.SIGTERM if reason == "cancelled" else signal.SIGKILL)
+        proc, family = self._proc, self._family
+        if reason == "timeout":
+            self._cpu_at_stop = sum(_cpu_seconds(pid) for pid in family.members())
+        family.signal(signal.SIGTERM if reason == "cancelled" else signal.SIGKILL)
         deadline = time.monotonic() + GRACE_S
         while proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.02)
-        memory.kill_session(proc.pid, signal.SIGKILL)
+        family.kill()
 
     def cancel(self) -> None:
         """Stop the run: SIGTERM to its process group, SIGKILL after a grace second."""
@@ -258,9 +482,17 @@ class Run:
     def _describe_stop(self, returncode: int | None) -> tuple[str, Outcome, str]:
         reason = self._stop_reason
         if reason == "timeout":
+            flood = ""
+            if self._output_dropped:
+                flood = (f" It printed {_size(self._output_used + self._output_dropped)} of "
+                         f"output on the way (only the first {_size(self._output_used)} is shown).")
+            advice = "Look for a loop that never ends, or make the work smaller."
+            if self._cpu_at_stop is not None and self._cpu_at_stop < 0.25 * self.spec.timeout_s:
+                advice = ("Your code was waiting, not computing, most of that time: look for "
+                          "time.sleep, or a process, lock or queue that never answers.")
             return ("timeout", Outcome.TIMEOUT,
                     f"Stopped after {self.spec.timeout_s:g} s, the time limit of this exercise. "
-                    "Look for a loop that never ends, or make the work smaller.")
+                    f"{advice}{flood}")
         if reason == "memory":
             return ("memory", Outcome.ERROR,
                     f"Stopped: the run used more than {self.spec.memory_mb} MB of memory "
@@ -268,17 +500,24 @@ class Run:
                     "without bound or arrays far larger than needed.")
         if reason == "cancelled":
             return "cancelled", Outcome.CANCELLED, "Cancelled."
+        if returncode == EVENTS_LOST_STATUS:
+            return ("error", Outcome.ERROR,
+                    "Your code closed the pipe that carries the result back to homl-tui "
+                    "(os.close or os.closerange on a file descriptor it did not open), so the "
+                    "result was lost. Close only the files your code opened.")
         if returncode is not None and returncode < 0:
             name = _signal_name(returncode)
             what = " (a segmentation fault)" if name == "SIGSEGV" else ""
             return ("crashed", Outcome.ERROR,
                     f"The Python process running your code crashed with {name}{what}.")
         return ("error", Outcome.ERROR,
-                f"Your code ended the process (exit status {returncode}) before the check "
-                "finished. Remove calls to exit() or os._exit().")
+                f"Your code ended the process (exit status {returncode}) before the "
+                f"{'check' if self.spec.mode == 'check' else 'run'} finished. Remove calls to "
+                "exit() or os._exit().")
 
     def _finish(self, returncode: int | None) -> None:
         duration = time.monotonic() - self._started
+        changed = self._guard.restore()
         check = self._got_check
         end = self._got_end
         outcome: Outcome | None = None
@@ -289,17 +528,21 @@ class Run:
         else:
             status, outcome, message = self._describe_stop(returncode)
         if self.spec.mode == "check":
-            # A check event the child sent has already been forwarded: its verdict stands even
-            # if the process had to be stopped afterwards (e.g. a learner thread kept it alive),
-            # so that a run never has two check events.
+            # The worker's verdict stands even if the process had to be stopped afterwards
+            # (e.g. a learner thread kept it alive).
             if check is not None:
                 outcome = Outcome.parse(check.get("outcome"))
                 message = str(check.get("message", ""))
                 details = str(check.get("details", ""))
             else:
                 outcome = outcome or Outcome.ERROR
-                self._queue.put({"kind": "check", "outcome": outcome.value, "message": message,
-                                 "details": ""})
+        if changed:
+            status, message, details = "error", _changed_message(changed), ""
+            if self.spec.mode == "check":
+                outcome = Outcome.ERROR
+        if self.spec.mode == "check" and outcome is not None:
+            self._queue.put({**(check or {}), "kind": "check", "outcome": outcome.value,
+                             "message": message, "details": details})
         if self._output_dropped:
             self._queue.put({"kind": "stderr", "text":
                              f"\n[output truncated: {self._output_dropped:,} more bytes "

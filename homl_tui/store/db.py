@@ -1,12 +1,15 @@
 """Progress, attempts, hints, solution reveals and run metrics in SQLite (WAL mode).
 
-A database file that SQLite cannot open (corrupt, truncated, not a database)
+A database file that SQLite finds damaged (corrupt, truncated, not a database)
 is moved aside to ``<name>.corrupt-<timestamp>`` and a fresh one is created;
-:attr:`Store.notice` then says what happened so the app can tell the learner.
+:attr:`Store.notice` then says what happened so the app can tell the learner. A
+database that cannot be *written* (a read-only folder, a full disk) is not damaged:
+it is left alone and :class:`StoreError` says why in plain words.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -70,8 +73,28 @@ CREATE TABLE IF NOT EXISTS settings (
 """
 
 
+#: SQLite's words for a file that is not a sound database (anything else is not its fault).
+DAMAGED = {"SQLITE_CORRUPT", "SQLITE_NOTADB"}
+
+
 class StoreError(Exception):
     """The store could not be opened or written; the message is for people."""
+
+
+class _Damaged(sqlite3.DatabaseError):
+    """``PRAGMA quick_check`` found damage."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    return isinstance(exc, _Damaged) or getattr(exc, "sqlite_errorname", "") in DAMAGED
+
+
+def _read_only(folder: Path) -> bool:
+    """True when nothing can be written in ``folder`` (a read-only mount or permissions)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY) or not os.access(folder, os.W_OK)
+    except OSError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -97,22 +120,66 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=30.0, check_same_thread=False,
                                isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
-        conn.execute("PRAGMA foreign_keys=ON")
+        try:
+            self._prepare(conn)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _prepare(self, conn: sqlite3.Connection) -> None:
+        """Check a new connection's database, then set it up (raises when unusable).
+
+        The check comes first: nothing is written into a database that is damaged.
+        """
         conn.execute("PRAGMA busy_timeout=30000")
+        quick = conn.execute("PRAGMA quick_check").fetchone()[0]
+        if quick != "ok":
+            raise _Damaged(quick)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path} was written by a newer homl-tui (schema {version}).")
-        conn.executescript(SCHEMA)
-        if version < 2:
-            migrate_runs(conn)
-        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        quick = conn.execute("PRAGMA quick_check").fetchone()[0]
-        if quick != "ok":
-            conn.close()
-            raise sqlite3.DatabaseError(quick)
-        return conn
+        for attempt in range(100):  # on a fresh file, switching to WAL does not wait when busy
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or attempt == 99:
+                    raise
+                time.sleep(0.01)
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        if version < SCHEMA_VERSION:
+            self._create_or_migrate(conn)
+
+    @staticmethod
+    def _create_or_migrate(conn: sqlite3.Connection) -> None:
+        """Create the tables or bring them to this schema: one process at a time (several
+        homl-tui processes may open a fresh data folder at once), in one transaction."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                for statement in SCHEMA.split(";"):  # not executescript: it would commit
+                    if statement.strip():
+                        conn.execute(statement)
+                migrate_runs(conn)
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def _unusable(self, exc: sqlite3.DatabaseError) -> StoreError:
+        """Why the database cannot be used, when it is not damaged (it is left as it is)."""
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        folder = self.path.parent
+        if "locked" in str(exc) or name.startswith("SQLITE_BUSY"):
+            return StoreError(f"{self.path} is locked by another program.")
+        if name.startswith("SQLITE_READONLY") or _read_only(folder):
+            return StoreError(f"The folder {folder} is read-only.")
+        if name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR"):
+            return StoreError(f"Cannot write to {folder} (is the disk full?): {exc}.")
+        return StoreError(f"Cannot open {self.path}: {exc}.")
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -122,25 +189,28 @@ class Store:
         try:
             return self._connect()
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-                raise StoreError(f"{self.path} is locked by another program.") from None
-            if not self.path.exists() or isinstance(exc, sqlite3.OperationalError) and (
-                "readonly" in str(exc) or "unable to open" in str(exc)
-            ):
-                raise StoreError(f"Cannot open {self.path}: {exc}") from None
+            if not _is_damage(exc) or not self.path.is_file():
+                raise self._unusable(exc) from None
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         number = 1
         while aside.exists():
             number += 1
             aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
-        for suffix in ("", "-wal", "-shm"):
-            src = Path(f"{self.path}{suffix}")
-            if src.exists():
-                src.replace(Path(f"{aside}{suffix}"))
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                src = Path(f"{self.path}{suffix}")
+                if src.exists():
+                    src.replace(Path(f"{aside}{suffix}"))
+        except OSError as exc:
+            raise StoreError(f"{self.path} is damaged and cannot be moved aside: "
+                             f"{exc.strerror or exc}.") from None
         self.notice = (f"Your progress database was damaged and has been moved aside to {aside.name}; "
                        "a fresh one was started. Your exercise files are untouched.")
-        return self._connect()
+        try:
+            return self._connect()
+        except sqlite3.DatabaseError as exc:
+            raise self._unusable(exc) from None
 
     def close(self) -> None:
         with self._lock:

@@ -84,7 +84,9 @@ def migrate_runs(conn: sqlite3.Connection) -> None:
     for name, decl in _RUN_COLUMNS:
         if name not in have:
             conn.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
-    conn.executescript(_TABLES)
+    for statement in _TABLES.split(";"):  # not executescript: it would commit
+        if statement.strip():
+            conn.execute(statement)
 
 
 def this_host() -> str:

@@ -9,6 +9,7 @@ text or the new text, never a truncated file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -40,6 +41,22 @@ def atomic_write(path: Path, text: str) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+#: Plain words for the ways a write fails on a healthy disk.
+WRITE_ERRORS = {
+    errno.EROFS: "the folder is read-only",
+    errno.EACCES: "the folder is not writable (permission denied)",
+    errno.EPERM: "the folder is not writable (operation not permitted)",
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "your disk quota is used up",
+    errno.EFBIG: "the file size limit is reached (is the disk full?)",
+}
+
+
+def why_not_written(exc: OSError) -> str:
+    """Why a write failed, in plain words (``the disk is full``)."""
+    return WRITE_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 class Workspace:

@@ -2,7 +2,8 @@
 
 The app holds the :class:`~homl_tui.ui.context.AppContext`, opens the catalog,
 pushes lesson screens, and adds course and lesson commands to Textual's
-command palette (which also offers theme switching).
+command palette (which also offers theme switching). While the terminal is smaller
+than the layout needs, a plain message covers it (:mod:`homl_tui.ui.screens.too_small`).
 """
 
 from __future__ import annotations
@@ -10,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import os
 import signal
 import sys
+import threading
 from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -24,12 +28,14 @@ from homl_tui.ui.commands import CourseCommands
 from homl_tui.ui.context import AppContext
 from homl_tui.ui.screens.catalog import CatalogScreen
 from homl_tui.ui.screens.quit import STOP, QuitScreen
+from homl_tui.ui.screens.too_small import TooSmallScreen, too_small
 
 if TYPE_CHECKING:
     from homl_tui.store.runs import RunInfo
     from homl_tui.ui.screens.lesson import LessonScreen
 
 LESSON_MODULE = "homl_tui.ui.screens.lesson"
+HANG_UP_GRACE_S = 3.0  # after SIGHUP/SIGTERM: drafts are saved, then at most this to exit
 DEVICES = {
     "auto": "CUDA if there is a GPU, else Apple's MPS, else the CPU",
     "cpu": "the CPU, even when a GPU is there",
@@ -75,7 +81,18 @@ class HomlApp(App[int]):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(sig, self._quit)  # a closed terminal: save, then go
+                loop.add_signal_handler(sig, self._hang_up)
+        self._check_size(self.size.width, self.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        """Cover the app with a plain message while the terminal is too small for its layout."""
+        if too_small(width, height) and not any(
+            isinstance(screen, TooSmallScreen) for screen in self.screen_stack
+        ):
+            self.push_screen(TooSmallScreen())
 
     def active_runs(self) -> list[RunInfo]:
         """Runs still going (runs whose process died are marked lost first)."""
@@ -188,6 +205,17 @@ class HomlApp(App[int]):
 
         for info in runs:
             request_stop(info)
+
+    def _hang_up(self) -> None:
+        """SIGHUP (the terminal is gone) or SIGTERM: save the drafts, then go.
+
+        The drafts are saved at once; if Textual cannot finish its own shutdown (it may wait
+        on a terminal that no longer exists), the process ends anyway after a grace period.
+        """
+        watchdog = threading.Timer(HANG_UP_GRACE_S, os._exit, args=(0,))
+        watchdog.daemon = True
+        watchdog.start()
+        self._quit()
 
     def _quit(self) -> None:
         """Save drafts, stop runs that would not survive, exit (detached runs go on)."""

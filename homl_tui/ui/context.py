@@ -7,8 +7,9 @@ turn failures into messages instead of exceptions.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from homl_tui.course import Course, Exercise, Lesson
@@ -27,6 +28,16 @@ class AppContext:
     device: str = "auto"
     data_dir: Path | None = None  # the project's data/ folder, passed to checks
     home: Path | None = None  # the learner's data folder (store, workspace, runs)
+    _scratch: Workspace | None = field(default=None, repr=False)
+
+    def scratch(self) -> Workspace:
+        """A private temporary folder for exercise files the workspace cannot take.
+
+        Created on first use (a read-only data folder, a full disk), once per session.
+        """
+        if self._scratch is None:
+            self._scratch = Workspace(Path(tempfile.mkdtemp(prefix="homl-tui-unsaved-")))
+        return self._scratch
 
     @property
     def runs_dir(self) -> Path | None:

@@ -3,14 +3,20 @@
 No Textual here. The lesson screen saves the editor through :meth:`DraftFile.save`
 (atomic, skipped when nothing changed) and polls :meth:`DraftFile.external_change`
 to notice saves made by another editor.
+
+When the workspace cannot be written (a read-only data folder, a full disk), the file
+moves to a scratch folder given by the app (a temporary folder elsewhere), so that the
+learner's text is still saved and runs and checks still see it; :attr:`DraftFile.elsewhere`
+then says why, for the learner to be told.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from homl_tui.course import Exercise
-from homl_tui.store import Workspace, atomic_write
+from homl_tui.store import Workspace, atomic_write, why_not_written
 
 
 def file_stamp(path: Path) -> tuple[int, int] | None:
@@ -25,21 +31,48 @@ def file_stamp(path: Path) -> tuple[int, int] | None:
 class DraftFile:
     """One workspace file: its text as last saved or loaded, and its stamp on disk.
 
-    Raises ``OSError`` (or ``UnicodeDecodeError``) when the file cannot be created or read.
+    ``scratch`` gives the folder to fall back to when the workspace cannot be written.
+    Raises ``OSError`` (or ``UnicodeDecodeError``) when the file cannot be created or read
+    anywhere.
     """
 
-    def __init__(self, workspace: Workspace, exercise: Exercise) -> None:
+    def __init__(self, workspace: Workspace, exercise: Exercise,
+                 scratch: Callable[[], Workspace] | None = None) -> None:
         self.workspace = workspace
         self.exercise = exercise
-        self.path = workspace.ensure(exercise)
+        self.elsewhere = ""  # why the file lives in the scratch folder ("" while it does not)
+        self._scratch = scratch
+        try:
+            self.path = workspace.ensure(exercise)
+        except OSError as exc:
+            self.path = self._to_scratch(exc, None)
         self.text = self.path.read_text(encoding="utf-8")
         self.stamp = file_stamp(self.path)
+
+    def _to_scratch(self, error: OSError, text: str | None) -> Path:
+        """Keep the file in the scratch folder from now on; raise ``error`` if that fails too."""
+        if self._scratch is None or self.elsewhere:
+            raise error
+        try:
+            scratch = self._scratch()
+            path = scratch.ensure(self.exercise) if text is None else scratch.write(
+                self.exercise, text)
+        except OSError:
+            raise error from None
+        self.elsewhere = why_not_written(error)
+        return path
+
+    def _write(self, text: str) -> None:
+        try:
+            atomic_write(self.path, text)
+        except OSError as exc:
+            self.path = self._to_scratch(exc, text)
 
     def save(self, text: str) -> bool:
         """Write ``text`` atomically unless the file already holds it; True if written."""
         if text == self.text:
             return False
-        self.workspace.write(self.exercise, text)
+        self._write(text)
         self.text, self.stamp = text, file_stamp(self.path)
         return True
 
@@ -68,6 +101,6 @@ class DraftFile:
         """Put ``text`` in the file, keeping ``previous`` as ``<exercise>.py.bak``."""
         backup = self.path.with_suffix(".py.bak")
         atomic_write(backup, previous)
-        self.workspace.write(self.exercise, text)
+        self._write(text)
         self.text, self.stamp = text, file_stamp(self.path)
         return backup

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from homl_tui.ui.app import HomlApp
+from homl_tui.ui.terminal import degrade_to_ascii, unsupported
 
 
 def create_app(
@@ -54,7 +56,17 @@ def create_app(
 
 
 def launch(args: argparse.Namespace) -> int:
-    """Run the TUI with ``args.lessons``, ``args.data_dir`` and ``args.device``; exit status."""
+    """Run the TUI with ``args.lessons``, ``args.data_dir`` and ``args.device``; exit status.
+
+    A terminal that cannot show it is refused with a message (status 1); an output
+    encoding without the app's marks and borders gets ASCII look-alikes.
+    """
+    reason = unsupported(os.environ)
+    if reason:
+        print(reason, file=sys.stderr)
+        return 1
+    for stream in (sys.__stdout__, sys.__stderr__):
+        degrade_to_ascii(stream)
     app = create_app(
         getattr(args, "lessons", None),
         getattr(args, "data_dir", None),

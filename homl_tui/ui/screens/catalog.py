@@ -51,7 +51,8 @@ class CatalogScreen(Screen[None]):
                 f"⚠ {len(course.problems)} lesson problem(s): those lessons are skipped "
                 "or incomplete."
             ]
-            lines += [f"  {problem}" for problem in course.problems[:MAX_PROBLEMS]]
+            lines += [f"  {problem.describe(course.root)}"
+                      for problem in course.problems[:MAX_PROBLEMS]]
             if len(course.problems) > MAX_PROBLEMS:
                 lines.append(
                     f"  … and {len(course.problems) - MAX_PROBLEMS} more "

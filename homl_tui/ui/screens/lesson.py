@@ -39,6 +39,7 @@ from textual.widgets import (
 from homl_tui.course import Exercise, Lesson
 from homl_tui.outcome import Outcome
 from homl_tui.runtime.batch import Batch
+from homl_tui.store import why_not_written
 from homl_tui.store.runs import RunInfo
 from homl_tui.ui.context import AppContext, exercise_mark
 from homl_tui.ui.draft import DraftFile
@@ -115,6 +116,7 @@ class LessonScreen(Screen[None]):
         self._save_timer: Timer | None = None
         self._poll_timer: Timer | None = None
         self._ghost: Ghost | None = None
+        self._told_elsewhere: set[Path] = set()
 
     # ---------------------------------------------------------------- compose
     def compose(self) -> ComposeResult:
@@ -221,11 +223,12 @@ class LessonScreen(Screen[None]):
             header.append(f" — {exercise.prompt}")
         self.query_one("#exercise-header", Static).update(header)
         try:
-            self.draft = DraftFile(self.context.workspace, exercise)
+            self.draft = DraftFile(self.context.workspace, exercise, self.context.scratch)
         except (OSError, UnicodeDecodeError) as exc:
             self._load_editor("", read_only=True)
             self._notify_error(f"Cannot open your file for {exercise.key}: {exc}")
             return
+        self._say_where_saved()
         self._load_editor(self.draft.text, read_only=False)
         progress = self.context.progress().get(exercise.key)
         self._hint_level = progress.hint_level if progress else 0
@@ -275,9 +278,25 @@ class LessonScreen(Screen[None]):
         try:
             self.draft.save(self.editor.text)
         except OSError as exc:
-            self._notify_error(f"Could not save {self.draft.path.name}: {exc.strerror or exc}")
+            self._notify_error(f"Could not save {self.draft.path.name}: {why_not_written(exc)}.")
             return False
+        self._say_where_saved()
         return True
+
+    def _say_where_saved(self) -> None:
+        """Once per file: say that it is kept outside the workspace, where, and why."""
+        draft = self.draft
+        if draft is None or not draft.elsewhere or draft.path in self._told_elsewhere:
+            return
+        self._told_elsewhere.add(draft.path)
+        self.notify(
+            f"Your work cannot be saved in your data folder ({draft.elsewhere}). "
+            f"{draft.path.name} is kept in {draft.path} for this session, and runs and "
+            "checks use it: copy it somewhere safe to keep it.",
+            title="Saved elsewhere",
+            severity="warning",
+            timeout=20,
+        )
 
     def _watch_disk(self) -> None:
         """Reload the editor when another program changed the file, then re-check it."""

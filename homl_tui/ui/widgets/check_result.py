@@ -8,6 +8,17 @@ from textual.widgets import Static
 from homl_tui.outcome import Outcome
 from homl_tui.ui.widgets.status_line import OUTCOME_STYLES
 
+#: Lines of details shown: the end of a traceback (where it failed, and why) matters most.
+DETAIL_LINES = 7
+
+
+def tail(details: str, lines: int = DETAIL_LINES) -> str:
+    """The last ``lines`` lines of ``details``, saying how many were left out above."""
+    kept = details.rstrip().splitlines()
+    if len(kept) <= lines:
+        return "\n".join(kept)
+    return "\n".join([f"… {len(kept) - lines + 1} lines above", *kept[-(lines - 1):]])
+
 
 class CheckResult(Static):
     """Empty until a check ends; then ``PASS ✔ passed`` and the check's message."""
@@ -33,8 +44,8 @@ class CheckResult(Static):
             "\n",
             message,
         )
-        if details:
-            text.append("\n" + details.rstrip(), "dim")
+        if details.strip():
+            text.append("\n" + tail(details), "dim")
         self.update(text)
         self.set_class(True, "-shown")
         self.set_class(outcome is Outcome.PASS, "-pass")

@@ -14,6 +14,14 @@ from collections.abc import Callable, Iterator
 import pytest
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # noqa: ARG001
+    """Keep each phase's report on the test, so ``seen`` knows whether the test passed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
 @pytest.fixture
 def seen(request: pytest.FixtureRequest) -> Iterator[Callable[[str], None]]:
     """Record what the learner saw of the fault (required once per fault test)."""
@@ -23,6 +31,9 @@ def seen(request: pytest.FixtureRequest) -> Iterator[Callable[[str], None]]:
     area, name = marker.args
     texts: list[str] = []
     yield texts.append
+    call = getattr(request.node, "rep_call", None)
+    if call is None or not call.passed:
+        return  # the test's own failure says what went wrong
     assert texts, f"the fault test for {name!r} did not record what the learner saw"
     test = request.node.nodeid.split("::")[-1]
     request.config.fault_outcomes[(area, name)] = (" / ".join(texts), test)  # type: ignore[attr-defined]

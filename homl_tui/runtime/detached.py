@@ -212,11 +212,10 @@ class Follower:
             self.process = None  # reaped
         info = self.info
         if info is None:
-            batch.end = {"kind": "end", "status": "lost", "message": "This run was deleted.",
-                         "duration_s": 0.0, "outcome": None}
+            batch.end = end_event(None)
         elif batch.end is None and info.active and time.monotonic() >= self._next_liveness:
             self._next_liveness = time.monotonic() + LIVENESS_EVERY_S
-            if self.store.runs.reap(is_alive) and run_lost(self.store, self.run_id):
+            if self.store.runs.reap(is_alive, [info]):  # this run only: it died unrecorded
                 self.info = self.store.runs.get(self.run_id)
                 batch.end = end_event(self.info)
         elif batch.end is None and not info.active:
@@ -225,15 +224,10 @@ class Follower:
         return batch
 
 
-def run_lost(store: Store, run_id: int) -> bool:
-    info = store.runs.get(run_id)
-    return info is not None and info.status == "lost"
-
-
 def end_event(info: RunInfo | None) -> dict[str, object]:
     """An ``end`` event for a run that ended without writing one (lost, stopped, deleted)."""
     if info is None:
-        return {"kind": "end", "status": "lost", "message": "", "duration_s": 0.0,
-                "outcome": None}
+        return {"kind": "end", "status": "lost", "message": "This run was deleted.",
+                "duration_s": 0.0, "outcome": None}
     return {"kind": "end", "status": info.status, "message": info.message,
             "duration_s": info.duration_s(), "outcome": info.outcome}

@@ -11,11 +11,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from homl_tui.runtime.batch import Batch
+from homl_tui.runtime.batch import NOTE_KEYS, Batch
 from homl_tui.store.runs import RunDelta, Runs
 
 PLOT_PREFIX = "plot:"
-RUN_FIELDS_FROM_NOTES = {"config": "config"}
 
 
 def batch_state(batch: Batch, now: float | None = None) -> dict[str, Any]:
@@ -72,6 +71,6 @@ def batch_from_delta(delta: RunDelta) -> Batch:
             batch.end = value
         elif key == "device" and isinstance(value, list) and len(value) == 2:
             batch.device = (str(value[0]), str(value[1]))
-        elif key in ("config", "resources", "checkpoint", "resumed"):
+        elif key in NOTE_KEYS:
             batch.notes[key] = value
     return batch

@@ -386,8 +386,9 @@ class Runs:
         return RunInfo.from_row(row) if row else None
 
     # -------------------------------------------------------------- liveness
-    def reap(self, alive: Callable[[RunInfo], bool]) -> list[int]:
-        """Mark active runs whose process is gone as ``lost``; return their ids.
+    def reap(self, alive: Callable[[RunInfo], bool],
+             runs: Iterable[RunInfo] | None = None) -> list[int]:
+        """Mark active runs (or just ``runs``) whose process is gone as ``lost``; their ids.
 
         ``alive(info)`` answers for runs on this host. Runs recorded by another host (a
         data folder on a shared home directory) are judged by their heartbeat.
@@ -395,7 +396,7 @@ class Runs:
         lost = []
         now = time.time()
         host = this_host()
-        for info in self.list(1000, active=True, kind=None):
+        for info in self.list(1000, active=True, kind=None) if runs is None else runs:
             if info.host and info.host != host:
                 gone = now - (info.heartbeat or info.started) > REMOTE_STALE_S
             elif info.pid is None:

@@ -13,8 +13,22 @@ from homl_tui.course import Exercise
 from homl_tui.grading import code_hash, spec_for
 from homl_tui.runtime.detached import Follower, start_detached
 from homl_tui.store import Store
+from homl_tui.ui.context import AppContext
 
 GHOST_ID = "reference"
+
+
+def start_ghost(context: AppContext, exercise: Exercise | None) -> tuple[Ghost | None, str]:
+    """The reference run of ``exercise`` for a screen's dashboard: (ghost, what to tell the
+    learner), or (None, why not)."""
+    if context.store is None or exercise is None:
+        return None, "The reference curve needs the progress store and an exercise."
+    ghost = Ghost(context.store, exercise, data_dir=context.data_dir, device=context.device,
+                  log_dir=context.runs_dir)
+    try:
+        return ghost, ghost.start()
+    except Exception as exc:  # noqa: BLE001 - said, not raised
+        return None, f"Could not get the reference curve: {exc}"
 
 
 class Ghost:

@@ -15,6 +15,7 @@ and ends with it; the learner is told once.
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -101,8 +102,6 @@ class RunSession:
         if self._local is not None:
             self._local.cancel()
         elif self.store is not None and self.run_id is not None:
-            import threading
-
             store, run_id = self.store, self.run_id
             threading.Thread(target=stop_run, args=(store, run_id), daemon=True).start()
 

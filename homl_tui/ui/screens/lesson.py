@@ -43,7 +43,7 @@ from homl_tui.store import why_not_written
 from homl_tui.store.runs import RunInfo
 from homl_tui.ui.context import AppContext, exercise_mark
 from homl_tui.ui.draft import DraftFile
-from homl_tui.ui.ghost import GHOST_ID, Ghost
+from homl_tui.ui.ghost import GHOST_ID, Ghost, start_ghost
 from homl_tui.ui.lesson_text import lesson_markdown
 from homl_tui.ui.screens.confirm import ConfirmScreen
 from homl_tui.ui.screens.solution import SolutionScreen
@@ -428,16 +428,9 @@ class LessonScreen(Screen[None]):
 
     def on_dashboard_ghost_requested(self, event: Dashboard.GhostRequested) -> None:
         """Draw the reference solution's curve (recorded earlier, or run now) as a ghost."""
-        store, exercise = self.context.store, self.exercise
-        if store is None or exercise is None:
-            self.notify("The reference curve needs the progress store.", severity="warning")
-            return
-        ghost = Ghost(store, exercise, data_dir=self.context.data_dir,
-                      device=self.context.device, log_dir=self.context.runs_dir)
-        try:
-            message = ghost.start()
-        except Exception as exc:  # noqa: BLE001 - said, not raised
-            self._notify_error(f"Could not get the reference curve: {exc}")
+        ghost, message = start_ghost(self.context, self.exercise)
+        if ghost is None:
+            self.notify(message, severity="warning")
             return
         self._ghost = ghost
         event.dashboard.set_run(GHOST_ID, ghost.label, {}, ghost=True)

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 from homl_tui.runtime.detached import Follower
 from homl_tui.store.runs import RunInfo
 from homl_tui.ui.context import AppContext
-from homl_tui.ui.ghost import GHOST_ID, Ghost
+from homl_tui.ui.ghost import GHOST_ID, Ghost, start_ghost
 from homl_tui.ui.widgets.dashboard import Dashboard
 
 TICK_S = 0.1
@@ -92,20 +92,14 @@ class RunDashboardScreen(Screen[None]):
             self.dashboard.request_refresh()
 
     def on_dashboard_ghost_requested(self, event: Dashboard.GhostRequested) -> None:
-        store = self.context.store
         primary = next(iter(self.infos.values()), None)
-        lesson_id, _, exercise_id = primary.exercise.partition("/") if primary else ("", "", "")
-        lesson = self.context.course.lesson(lesson_id)
-        exercise = lesson.exercise(exercise_id) if lesson else None
-        if store is None or exercise is None:
-            self.notify("No reference solution for this run.", severity="warning")
-            return
-        ghost = Ghost(store, exercise, data_dir=self.context.data_dir,
-                      device=self.context.device, log_dir=self.context.runs_dir)
         try:
-            message = ghost.start()
-        except Exception as exc:  # noqa: BLE001
-            self.notify(f"Could not get the reference curve: {exc}", severity="error")
+            exercise = self.context.course.select(primary.exercise)[0] if primary else None
+        except KeyError:  # a run of a lesson that is no longer in the course
+            exercise = None
+        ghost, message = start_ghost(self.context, exercise)
+        if ghost is None:
+            self.notify(message, severity="warning")
             return
         self._ghost = ghost
         event.dashboard.set_run(GHOST_ID, ghost.label, {}, ghost=True)

@@ -247,11 +247,6 @@ class Dashboard(Widget, can_focus=True):
         if self.model.remove_run(run_id):
             self.refresh()
 
-    def clear_series(self) -> None:
-        """Forget every curve (the header stays)."""
-        self.model.clear()
-        self.refresh()
-
     def begin(self, state: str = "running") -> None:
         """A new run starts: no curves, a fresh header whose clock ticks each second."""
         self.model.begin(time.monotonic(), state)
@@ -295,11 +290,6 @@ class Dashboard(Widget, can_focus=True):
             str(event.get("note") or ""),
         )
         return True
-
-    def set_memory(self, rss_mb: float | None, gpu_mb: float | None = None) -> None:
-        """Memory in use by the run: resident MB, and GPU MB (None keeps the last known)."""
-        if self._memory(rss_mb, gpu_mb):
-            self.refresh()
 
     def _memory(self, rss_mb: object, gpu_mb: object) -> bool:
         status = self.model.status

@@ -12,12 +12,14 @@ Tolerance 1e-4 (gloo sums float32 gradients in another order than a single proce
 reference solution matches it exactly here). When the weights do not match, the check compares
 them with the usual mistakes (no set_epoch, loss divided by the world size) to name them.
 On this 2-core machine the torchrun launch takes 8 to 12 s (three Python processes import
-torch); the rest of the check takes well under a second.
+torch); the rest of the check takes well under a second. A launch that a rank's exit-time abort
+spoils (see _EXIT_RACE) is run once more.
 """
 
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,7 +34,26 @@ from homl_tui.checks import NotAttempted, expect_decreasing, expect_true, fail, 
 NPROC, EPOCHS, TIMEOUT_S, TOL = 2, 2, 75, 1e-4
 
 
+# What the C++ runtime prints when a process exits while one of its threads still runs. Gloo
+# can do that in a rank that finishes first, after its work is saved, about once in a hundred
+# launches on a loaded machine (seen with torch 2.13 on CPU): it is not the learner's doing.
+_EXIT_RACE = "terminate called without an active exception"
+
+
 def _launch(path, out):
+    finished = _launch_once(path, out)
+    if finished.returncode != 0 and _EXIT_RACE in (finished.stderr or ""):
+        for leftover in Path(out).iterdir():
+            shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
+        finished = _launch_once(path, out)
+        if finished.returncode != 0 and _EXIT_RACE in (finished.stderr or ""):
+            fail("torchrun failed twice: a worker was aborted by the C++ runtime as it exited "
+                 "(\"terminate called without an active exception\"). End train_worker with "
+                 "dist.destroy_process_group() on every rank, after the last collective.")
+    return finished
+
+
+def _launch_once(path, out):
     env = dict(os.environ)
     env.pop("HOML_TUI_EVENTS_FD", None)
     for var in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):

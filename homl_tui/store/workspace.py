@@ -12,6 +12,7 @@ import contextlib
 import errno
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from homl_tui.course.model import Exercise
@@ -41,6 +42,37 @@ def atomic_write(path: Path, text: str) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+#: How old an unfinished temporary file must be before :func:`sweep_temp_files` deletes it: a
+#: write takes milliseconds, so one this old was left by a process killed in the middle.
+STALE_TEMP_S = 3600.0
+#: Folders of the data folder that atomic writes put temporary files in.
+TEMP_FOLDERS = ("workspace", "checkpoints", "cache")
+
+
+def sweep_temp_files(data_dir: Path, max_age_s: float = STALE_TEMP_S) -> list[Path]:
+    """Delete the ``*.tmp`` files that killed writes left in ``data_dir``; return them.
+
+    Atomic writes (drafts, checkpoints, the course cache) write a temporary file and rename
+    it; ``kill -9`` in between leaves the temporary file behind. It never holds the only copy
+    of anything (the rename is what saves), so an old one is only clutter. Files younger than
+    ``max_age_s`` are kept: another homl-tui may be writing them right now. Errors are
+    ignored: this is housekeeping, never a reason to stop.
+    """
+    removed: list[Path] = []
+    cutoff = time.time() - max_age_s
+    for folder in TEMP_FOLDERS:
+        for root, _dirs, files in os.walk(data_dir / folder):
+            for name in files:
+                if not name.endswith(".tmp"):
+                    continue
+                path = Path(root) / name
+                with contextlib.suppress(OSError):
+                    if path.lstat().st_mtime < cutoff:
+                        path.unlink()
+                        removed.append(path)
+    return removed
 
 
 #: Plain words for the ways a write fails on a healthy disk.

@@ -24,6 +24,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from homl_tui.store.workspace import sweep_temp_files
 from homl_tui.ui.commands import CourseCommands
 from homl_tui.ui.context import AppContext
 from homl_tui.ui.screens.catalog import CatalogScreen
@@ -78,6 +79,9 @@ class HomlApp(App[int]):
             self.notify(note, title="Progress store", severity="warning", timeout=15)
         self.call_after_refresh(self._announce_runs)
         self.call_after_refresh(gc.freeze)  # start-up objects are here to stay: no GC scans
+        if self.context.home is not None:  # what a kill -9 mid-write left: off the UI thread
+            threading.Thread(target=sweep_temp_files, args=(self.context.home,),
+                             name="homl-sweep", daemon=True).start()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGHUP, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):

@@ -32,6 +32,7 @@ from homl_tui.course import load_course
 from homl_tui.outcome import Outcome
 from homl_tui.runtime.detached import stop_run
 from homl_tui.store import Store, Workspace
+from homl_tui.store.workspace import STALE_TEMP_S, sweep_temp_files
 from homl_tui.ui.draft import DraftFile
 from homl_tui.ui.launch import create_app
 from homl_tui.ui.screens.lesson import LessonScreen
@@ -167,9 +168,22 @@ def test_a_draft_save_killed_at_any_instant_leaves_the_old_or_the_new_text(tmp_p
     reopened = DraftFile(Workspace(workspace), exercise)
     assert reopened.path == path and reopened.text == text
     assert mid_write > 0, "no kill landed in the middle of a write: make the drafts larger"
+    # The next start sweeps the leftovers once they are old; a young one may be another
+    # homl-tui's write in progress and stays.
+    leftovers = sorted(path.parent.glob(".add.py.*.tmp"))
+    assert leftovers
+    hour_ago = time.time() - 2 * STALE_TEMP_S
+    for temp in leftovers:
+        os.utime(temp, (hour_ago, hour_ago))
+    young = path.parent / ".add.py.young.tmp"
+    young.write_text("being written")
+    assert sorted(sweep_temp_files(tmp_path)) == leftovers
+    assert sorted(os.listdir(path.parent)) == [young.name, "add.py"]
+    assert path.read_text(encoding="utf-8") == text
     seen(f"{KILLS} kills ({mid_write} in the middle of writing a 2 MB draft): the file was "
          "always a complete old or new version; the unfinished temporary files are hidden "
-         "(.add.py.*.tmp) and never opened as the draft")
+         "(.add.py.*.tmp), never opened as the draft, and swept at the next start once an "
+         "hour old")
 
 
 PROGRESS_WRITER = """

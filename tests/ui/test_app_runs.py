@@ -183,3 +183,23 @@ async def test_the_runs_dashboard_overlays_two_recorded_runs(make_app, data_dir)
         await pilot.press("escape")
         await wait_for(pilot, lambda: type(app.screen).__name__ != "RunDashboardScreen",
                        what="back")
+
+
+async def test_the_app_start_sweeps_old_temporary_files_of_killed_writes(make_app, data_dir):
+    import os
+
+    from homl_tui.store.workspace import STALE_TEMP_S
+
+    folder = data_dir / "checkpoints" / "demo" / "add" / "run-3"
+    folder.mkdir(parents=True)
+    old, young = folder / ".checkpoint.pt.123.tmp", folder / ".checkpoint.pt.456.tmp"
+    kept = folder / "checkpoint.pt"
+    for path in (old, young, kept):
+        path.write_bytes(b"x")
+    stale = time.time() - 2 * STALE_TEMP_S
+    for path in (old, kept):
+        os.utime(path, (stale, stale))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: not old.exists(), what="the sweep")
+    assert young.exists() and kept.exists()

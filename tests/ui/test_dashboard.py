@@ -58,7 +58,20 @@ async def _fed(pilot, rows=None) -> Dashboard:
 
 async def test_an_empty_dashboard_shows_how_to_send_metrics() -> None:
     async with DashboardApp().run_test(size=(80, 24)) as pilot:
-        assert _text(pilot.app.query_one(Dashboard)) == EMPTY
+        lines = _text(pilot.app.query_one(Dashboard)).splitlines()
+        assert " ".join(line for line in lines[:-1] if line) == EMPTY
+        assert len(lines) == 24  # the keys on the last line, as once curves fill it
+
+
+async def test_the_keys_line_shows_while_the_dashboard_has_the_focus() -> None:
+    async with DashboardApp().run_test(size=(80, 24)) as pilot:
+        dashboard = await _fed(pilot)
+        keys = "s smooth  l log-y  g reference  [ ] group  o output"
+        assert _text(dashboard).splitlines()[-1].strip() == keys
+        dashboard.blur()
+        await pilot.pause()
+        assert keys not in _text(dashboard)
+        assert not [b for b in Dashboard.BINDINGS if b.show]  # the footer is the lesson's
 
 
 async def test_s_cycles_the_smoothing_levels_and_back_to_raw() -> None:

@@ -257,3 +257,24 @@ async def test_an_external_edit_keeps_unsaved_editor_text_in_a_draft(
         assert draft.read_text(encoding="utf-8") == "# my unsaved work\n"
         assert screen.editor.text == DEMO_SOLUTION.read_text(encoding="utf-8")
         await _finish(pilot, screen)
+
+
+async def test_at_80_columns_the_footer_keeps_the_lessons_keys_with_the_dashboard_focused(
+    make_app,
+) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from homl_tui.ui.widgets.dashboard import Dashboard
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_lesson(pilot, "demo")
+        await pilot.press("f4")
+        await pilot.pause()
+        assert isinstance(app.focused, Dashboard)
+        shown = [key.description for key in app.screen.query(FooterKey)
+                 if key.region.width and key.region.right <= 80 - len(" ^p palette")]
+        assert {"Run", "Check", "Hint", "Solution"} <= set(shown), shown
+        assert "Smooth" not in shown  # the dashboard shows its own keys, on its last line
+        await pilot.press("s")  # ... and they work
+        assert app.focused.smoothing_index == 1

@@ -10,6 +10,7 @@ so refreshing without a change redraws only the (cheap) header.
 from __future__ import annotations
 
 import math
+import textwrap
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -152,14 +153,18 @@ class Dashboard(Widget, can_focus=True):
     DEFAULT_CSS = """
     Dashboard { height: 1fr; width: 1fr; padding: 0 1; }
     """
+    # Not in the footer: at 80 columns they would push the lesson's own keys (Hint, Solution)
+    # out of it. The dashboard shows them itself, on its last line, while it has the focus.
     BINDINGS = [
-        Binding("s", "cycle_smoothing", "Smooth"),
-        Binding("l", "toggle_log", "Log-y"),
-        Binding("g", "toggle_ghost", "Reference"),
+        Binding("s", "cycle_smoothing", "Smooth", show=False),
+        Binding("l", "toggle_log", "Log-y", show=False),
+        Binding("g", "toggle_ghost", "Reference", show=False),
         Binding("left_square_bracket", "group(-1)", "Previous group", show=False),
-        Binding("right_square_bracket", "group(1)", "Group", key_display="[ ]"),
-        Binding("o", "toggle_logs", "Output"),
+        Binding("right_square_bracket", "group(1)", "Group", show=False),
+        Binding("o", "toggle_logs", "Output", show=False),
     ]
+    KEYS = (("s", "smooth"), ("l", "log-y"), ("g", "reference"), ("[ ]", "group"),
+            ("o", "output"))
 
     class GhostRequested(Message):
         """The learner asked for the reference solution's curves.
@@ -354,11 +359,33 @@ class Dashboard(Widget, can_focus=True):
             for stream, line in status.last_lines(LOG_SHOWN):
                 style = "dim red" if stream == "stderr" else "dim"
                 tail.append(Text(_cut(f"› {line}", width), style))
+        if self.has_focus and height > len(head) + len(tail) + 2:
+            tail.append(self._keys(width))
         if self.model.empty:
-            body = [Text(EMPTY, style="dim")]
+            body = [Text(line, style="dim") for line in textwrap.wrap(EMPTY, width)]
+            if tail:  # the output and the keys at the bottom, where they are once curves come
+                body.extend(Text() for _ in range(max(0, height - len(head) - len(body)
+                                                       - len(tail))))
         else:
             body = self._charts(width, max(1, height - len(head) - len(tail)))
         return Text("\n").join([*head, *body, *tail])
+
+    def _keys(self, width: int) -> Text:
+        """`` s smooth   l log-y   g reference ...``: the dashboard's keys, like a footer."""
+        keys = Text()
+        for key, label in self.KEYS:
+            if keys.plain:
+                keys.append(" ")
+            keys.append(f" {key} ", "reverse")
+            keys.append(label, "dim")
+        keys.truncate(width, overflow="ellipsis")
+        return keys
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
 
     def _charts(self, width: int, height: int) -> list[Text]:
         groups = self.model.groups

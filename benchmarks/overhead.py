@@ -35,13 +35,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from _proc import cpu_seconds  # noqa: E402
 
 from homl_tui.course import load_course  # noqa: E402
 from homl_tui.grading import spec_for  # noqa: E402
 from homl_tui.runtime.detached import Follower, start_detached  # noqa: E402
+from homl_tui.runtime.procfs import cpu_seconds  # noqa: E402
 from homl_tui.runtime.runner import child_environment, default_threads  # noqa: E402
 from homl_tui.store import Store  # noqa: E402
 

@@ -45,8 +45,8 @@ from _app import (  # noqa: E402
     stall_causes,
     wait_for,
 )
-from _proc import cpu_seconds  # noqa: E402
 
+from homl_tui.runtime.procfs import cpu_seconds  # noqa: E402
 from homl_tui.runtime.runner import default_threads  # noqa: E402
 from homl_tui.ui.launch import create_app  # noqa: E402
 from homl_tui.ui.session import RunSession  # noqa: E402

@@ -306,6 +306,7 @@ def _threads(parallel: int, cores: int | None = None) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from homl_tui import grading
     from homl_tui.store import Workspace
+    from homl_tui.store.db import chosen_device
 
     course = _course(args)
     _report_problems(course, sys.stderr)
@@ -332,7 +333,8 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(f"warning: cannot create {workspace.path(ex)}: {exc}", file=sys.stderr)
                 target = ex.starter
             jobs.append(grading.Job(ex, "workspace", grading.spec_for(
-                ex, target, data_dir=data_dir, device=args.device or "auto", threads=_threads(parallel))))
+                ex, target, data_dir=data_dir, device=chosen_device(args.device, store),
+                threads=_threads(parallel))))
     printer = _Printer(sys.stdout)
 
     reported: list[grading.Job] = []
@@ -428,6 +430,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from homl_tui import grading, runs_cli
     from homl_tui.runtime.detached import start_detached
     from homl_tui.store import Workspace
+    from homl_tui.store.db import chosen_device
 
     course = _course(args)
     exercises = _select(course, args.target)
@@ -447,9 +450,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise UsageError(f"cannot create your exercise file {workspace.path(ex)}: "
                          f"{exc.strerror or exc}") from None
-    device = args.device or (store.setting("device") if store else "") or "auto"
-    spec = grading.spec_for(ex, target, "run", data_dir=course.data_dir, device=device,
-                            checkpoint_dir=paths.root / "checkpoints" / ex.lesson_id / ex.id)
+    spec = grading.spec_for(ex, target, "run", data_dir=course.data_dir,
+                            device=chosen_device(args.device, store),
+                            checkpoint_dir=paths.checkpoint_dir(ex.lesson_id, ex.id))
     if store is None:
         return _run_in_process(spec)
     try:

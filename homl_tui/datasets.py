@@ -98,7 +98,7 @@ def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE)
     if env:
         return Path(env).expanduser().resolve()
-    return data_paths().root / "cache"
+    return data_paths().cache
 
 
 def offline() -> bool:

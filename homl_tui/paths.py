@@ -64,6 +64,14 @@ class DataPaths:
         """Things worth keeping between starts but safe to delete (the parsed course)."""
         return self.root / "cache"
 
+    @property
+    def checkpoints(self) -> Path:
+        return self.root / "checkpoints"
+
+    def checkpoint_dir(self, lesson_id: str, exercise_id: str) -> Path:
+        """Where training runs of one exercise keep their checkpoints (a folder per run)."""
+        return self.checkpoints / lesson_id / exercise_id
+
 
 def data_paths(override: str | os.PathLike[str] | None = None) -> DataPaths:
     root = Path(override).expanduser().resolve() if override else default_data_dir()

@@ -29,8 +29,8 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-ENV_FD = "HOML_TUI_EVENTS_FD"
-ENV_PATH = "HOML_TUI_EVENTS_PATH"
+from homl_tui.runtime.events import ENV_FD, ENV_PATH, WORKER_KINDS
+
 ENV_CHECKPOINT_DIR = "HOML_TUI_CHECKPOINT_DIR"
 ENV_RESUME_FILE = "HOML_TUI_RESUME_FILE"
 CHECKPOINT_FILE = "checkpoint.pt"
@@ -166,7 +166,7 @@ def _active() -> bool:
 
 #: Kinds only homl-tui's worker sends (on its own copy of the pipe, see
 #: :mod:`homl_tui.runtime.worker`): code under check cannot claim a verdict through this module.
-RESERVED_KINDS = frozenset({"start", "check", "end"})
+RESERVED_KINDS = WORKER_KINDS
 
 
 def emit(event: Mapping[str, Any]) -> None:
@@ -306,12 +306,10 @@ def load_checkpoint() -> tuple[dict[str, Any], int] | None:
     Returns something only when the learner asked to resume a stopped run (the runs
     screen's *resume*, or ``homl-tui runs resume ID``) and a checkpoint exists.
     """
-    name = os.environ.get(ENV_RESUME_FILE)
-    if not name or not os.path.isfile(name):
+    path = os.environ.get(ENV_RESUME_FILE)
+    if not path or not os.path.isfile(path):
         return None
     import torch
-
-    path = name
 
     payload = torch.load(path, map_location="cpu", weights_only=True)
     step = int(payload["step"])

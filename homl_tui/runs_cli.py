@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 import time
 from typing import TYPE_CHECKING, TextIO
@@ -53,13 +52,12 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
 
-def describe(info: RunInfo, now: float | None = None, marks: dict[str, str] = MARKS) -> str:
+def describe(info: RunInfo, marks: dict[str, str] = MARKS) -> str:
     """One line for a run: ``#12 ▶ running 3m05s  cnn/digits_cnn run  cuda  lr=0.01``."""
-    now = time.time() if now is None else now
     mark = marks.get(info.status, "!")
     status = info.status + (f" ({info.outcome})" if info.outcome and info.mode == "check" else "")
-    config = " ".join(f"{k}={v}" for k, v in info.config.items())
-    parts = [f"#{info.id:<4} {mark} {status:<16} {duration_text(info.duration_s(now)):>7}",
+    config = info.settings
+    parts = [f"#{info.id:<4} {mark} {status:<16} {duration_text(info.duration_s()):>7}",
              f"{info.exercise} {info.mode}", info.device or "-"]
     if info.kind != "learner":
         parts.append(f"[{info.kind}]")
@@ -174,18 +172,16 @@ def _resume(args: argparse.Namespace, store: Store, info: RunInfo) -> int:
 
 
 def _format_metrics(step: int, values: dict[str, float]) -> str:
-    shown = " ".join(f"{k}={v:.4g}" if math.isfinite(v) else f"{k}={v}" for k, v in values.items())
+    shown = " ".join(f"{k}={v:.4g}" for k, v in values.items())  # nan and inf print as such
     return f"[step {step}] {shown}"
 
 
-def follow(store: Store, run_id: int, out: TextIO | None = None, err: TextIO | None = None,
-           *, stop_on_interrupt: bool = True) -> int:
+def follow(store: Store, run_id: int) -> int:
     """Print a run's output as it comes and its metrics at most twice a second (the last
     values always), until it ends; exit status 0 if it ended well. Ctrl-C stops the run."""
     from homl_tui.runtime.detached import Follower, stop_run
 
-    out = out or sys.stdout
-    err = err or sys.stderr
+    out, err = sys.stdout, sys.stderr
     follower = Follower(store, run_id)
     held: tuple[int, dict[str, float]] | None = None
     printed_at = 0.0
@@ -209,8 +205,6 @@ def follow(store: Store, run_id: int, out: TextIO | None = None, err: TextIO | N
                 break
             time.sleep(POLL_S)
     except KeyboardInterrupt as exc:
-        if not stop_on_interrupt:
-            raise
         print(f"\nstopping run #{run_id}... (start with --detach to leave a run going)", file=err)
         stop_run(store, run_id)
         if type(exc) is not KeyboardInterrupt:  # a termination signal: main says which

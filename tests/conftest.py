@@ -6,10 +6,13 @@ checked by real :class:`~homl_tui.runtime.runner.Run` child processes.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ import pytest
 from homl_tui.runtime.events import Event
 from homl_tui.runtime.runner import Run, RunResult
 from homl_tui.runtime.spec import RunSpec
+from homl_tui.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 RELIABILITY_DOC = ROOT / "docs" / "reliability.md"
@@ -151,6 +155,36 @@ def process_gone(pid: int) -> bool:
     except FileNotFoundError:
         return True
     return stat[stat.rfind(b")") + 2:].split()[0] in (b"Z", b"X")
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 30.0, what: str = "") -> object:
+    """Poll ``condition()`` until it is truthy and return its value; fail after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what or condition}")
+        time.sleep(0.05)
+
+
+def stop_active_runs(store_or_path: Store | Path, wait_s: float = 2.0) -> None:
+    """Stop every run still going in a store, of any kind (a teardown for detached runs).
+
+    ``store_or_path`` is an open :class:`Store`, or the path of its SQLite file: opened and
+    closed here, and nothing to do when there is no such file.
+    """
+    from homl_tui.runtime.detached import stop_run
+
+    if not isinstance(store_or_path, Store):
+        path = Path(store_or_path)
+        if path.is_file():
+            with contextlib.closing(Store(path)) as store:
+                stop_active_runs(store, wait_s)
+        return
+    for info in store_or_path.runs.list(1000, active=True, kind=None):
+        stop_run(store_or_path, info.id, wait_s=wait_s)
 
 
 @pytest.fixture

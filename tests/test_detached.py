@@ -13,11 +13,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_LESSONS, ROOT, subprocess_env
+from conftest import (
+    FIXTURE_LESSONS,
+    ROOT,
+    process_gone,
+    stop_active_runs,
+    subprocess_env,
+    wait_until,
+)
 
 from homl_tui.course import load_course
 from homl_tui.grading import spec_for
@@ -37,8 +44,7 @@ from homl_tui.store import Store
 def store(tmp_path) -> Iterator[Store]:
     store = Store(tmp_path / "homl.sqlite3")
     yield store
-    for info in store.runs.list(100, active=True, kind=None):
-        stop_run(store, info.id, wait_s=2.0)
+    stop_active_runs(store)
     store.close()
 
 
@@ -49,29 +55,6 @@ def course():
 
 def exercise(course, key: str):
     return course.select(key)[0]
-
-
-def wait_until(condition: Callable[[], object], timeout: float = 30.0, what: str = "") -> object:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.05)
-
-
-def pid_gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(") ")[1].startswith("Z")  # a zombie is gone too
-    except OSError:
-        return True
 
 
 def start_training(store, course, tmp_path, monkeypatch, seconds: float = 20.0, **kw):
@@ -154,7 +137,7 @@ def test_stopping_a_run_cancels_it_and_ends_its_processes(store, course, tmp_pat
     info = stop_run(store, run_id)
     assert info.status == "cancelled" and not info.active
     assert proc.wait(timeout=10) == 0
-    wait_until(lambda: pid_gone(worker), 10, "the worker to end")
+    wait_until(lambda: process_gone(worker), 10, "the worker to end")
     end, _, _ = follow_to_end(store, run_id)
     assert end["status"] == "cancelled"
 
@@ -166,7 +149,7 @@ def test_a_killed_supervisor_takes_its_worker_along_and_the_run_is_found_lost(
     worker = store.runs.get(run_id).worker_pid
     proc.kill()
     proc.wait(timeout=10)
-    wait_until(lambda: pid_gone(worker), 10, "the orphaned worker to end")
+    wait_until(lambda: process_gone(worker), 10, "the orphaned worker to end")
     assert not is_supervising(proc.pid, run_id)
     assert reap(store) == [run_id]
     info = store.runs.get(run_id)

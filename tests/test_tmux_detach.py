@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import stop_active_runs, wait_until
 from test_tmux_smoke import LESSONS, ROOT, Tmux
 
 from homl_tui.store import Store
@@ -82,9 +83,7 @@ def test_a_run_survives_a_killed_terminal_and_the_app_reattaches(tmp_path: Path)
         first.wait_for("training from step 0")
         store = Store(data_dir / "homl.sqlite3")
         (run,) = store.runs.list()
-        deadline = time.monotonic() + 20
-        while _points(store, run.id) < 5 and time.monotonic() < deadline:
-            time.sleep(0.2)
+        wait_until(lambda: _points(store, run.id) >= 5, 20, "5 points of the run")
 
         first("kill-server")  # the terminal is gone: the app gets SIGHUP
         deadline = time.monotonic() + 15
@@ -92,9 +91,9 @@ def test_a_run_survives_a_killed_terminal_and_the_app_reattaches(tmp_path: Path)
             time.sleep(0.2)
         assert _app_pids(data_dir) == [], "the app did not exit on hang-up"
         before = _points(store, run.id)
-        time.sleep(2.0)
+        wait_until(lambda: _points(store, run.id) > before, 20,
+                   "new points (the run stopped recording with its terminal?)")
         assert store.runs.get(run.id).status == "running"
-        assert _points(store, run.id) > before, "the run stopped recording with its terminal"
 
         _start(second, data_dir, home)
         screen = second.wait_for("Still going: #1 stream/train")
@@ -103,8 +102,8 @@ def test_a_run_survives_a_killed_terminal_and_the_app_reattaches(tmp_path: Path)
         screen = second.wait_for("train_loss")
         assert "running" in screen
         recorded = _points(store, run.id)
-        time.sleep(1.5)
-        assert _points(store, run.id) > recorded  # still live after re-attaching
+        wait_until(lambda: _points(store, run.id) > recorded, 20,
+                   "new points after re-attaching (the run is no longer live?)")
 
         stop = subprocess.run(
             [sys.executable, "-m", "homl_tui", "--data-dir", str(data_dir), "runs", "stop",
@@ -117,8 +116,5 @@ def test_a_run_survives_a_killed_terminal_and_the_app_reattaches(tmp_path: Path)
         first("kill-server")
         second("kill-server")
         if store is not None:
-            from homl_tui.runtime.detached import stop_run
-
-            for info in store.runs.list(active=True):
-                stop_run(store, info.id, wait_s=2.0)
+            stop_active_runs(store)
             store.close()

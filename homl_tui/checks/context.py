@@ -18,24 +18,26 @@ from typing import Any
 from homl_tui import report
 
 
-def load_module(path: Path, name: str) -> ModuleType:
-    """Import a Python file as a module named ``name`` (registered in ``sys.modules``)."""
+def _new_module(path: Path, name: str) -> tuple[ModuleType, Any]:
+    """An empty module for the file ``path``, registered as ``name``; (module, its spec)."""
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
+    return module, spec
+
+
+def load_module(path: Path, name: str) -> ModuleType:
+    """Import a Python file as a module named ``name`` (registered in ``sys.modules``)."""
+    module, spec = _new_module(path, name)
     spec.loader.exec_module(module)
     return module
 
 
 def load_source(source: bytes, path: Path, name: str) -> ModuleType:
     """Like :func:`load_module`, for a file's contents read earlier (``path`` names it)."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None:
-        raise ImportError(f"cannot load {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    module, _ = _new_module(path, name)
     exec(compile(source, str(path), "exec", dont_inherit=True), module.__dict__)
     return module
 
@@ -96,8 +98,8 @@ class CheckContext:
     data_dir: Path
     seed: int = 0
     device: str = "cpu"
-    _reference: Any = field(default=None, repr=False)
-    _reference_source: bytes | None = field(default=None, repr=False)
+    _reference: Any = field(default=None, init=False, repr=False)
+    _reference_source: bytes | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         try:

@@ -13,8 +13,10 @@ under check are not.
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -123,25 +125,16 @@ def plain(value: Any, _depth: int = 0) -> Any:
             return getattr(base, f"__{base.__name__}__")(value)
     if issubclass(kind, bytes):
         return bytes.__add__(b"", value)
-    if issubclass(kind, (list, tuple)):
-        base = list if issubclass(kind, list) else tuple
-        if kind is base and all(type(item) in _SCALARS for item in value):
-            return value  # the common case, fast: a list of plain numbers
-        items = [plain(item, _depth + 1) for item in base.__iter__(value)]
-        if any(item is _OPAQUE for item in items):
-            return _OPAQUE
-        return base(items)
+    for sequence, unordered in ((list, tuple), (set, frozenset)):
+        if issubclass(kind, (sequence, unordered)):
+            base = sequence if issubclass(kind, sequence) else unordered
+            if kind in (list, tuple) and all(type(item) in _SCALARS for item in value):
+                return value  # the common case, fast: a list of plain numbers
+            items = _plain_items(base.__iter__(value), _depth)
+            return _OPAQUE if items is None else base(items)
     if issubclass(kind, dict):
-        pairs = [(plain(k, _depth + 1), plain(v, _depth + 1)) for k, v in dict.items(value)]
-        if any(k is _OPAQUE or v is _OPAQUE for k, v in pairs):
-            return _OPAQUE
-        return dict(pairs)
-    if issubclass(kind, (set, frozenset)):
-        base = set if issubclass(kind, set) else frozenset
-        items = [plain(item, _depth + 1) for item in base.__iter__(value)]
-        if any(item is _OPAQUE for item in items):
-            return _OPAQUE
-        return base(items)
+        flat = _plain_items(itertools.chain.from_iterable(dict.items(value)), _depth)
+        return _OPAQUE if flat is None else dict(zip(flat[0::2], flat[1::2], strict=True))
     if is_tensor(value):
         return _plain_array(_tensor_array(value), _depth)
     if issubclass(kind, np.ndarray) or (trusted_class(kind) and hasattr(value, "__array__")):
@@ -151,11 +144,17 @@ def plain(value: Any, _depth: int = 0) -> Any:
     return _OPAQUE
 
 
+def _plain_items(items: Iterable[Any], depth: int) -> list[Any] | None:
+    """The items as plain data; None if any of them is opaque."""
+    out = [plain(item, depth + 1) for item in items]
+    return None if any(item is _OPAQUE for item in out) else out
+
+
 def _plain_array(array: np.ndarray, depth: int) -> Any:
     if array.dtype != object:
         return array
-    items = [plain(item, depth + 1) for item in array.reshape(-1).tolist()]
-    if any(item is _OPAQUE for item in items):
+    items = _plain_items(array.reshape(-1).tolist(), depth)
+    if items is None:
         return _OPAQUE
     out = np.empty(len(items), dtype=object)
     out[:] = items

@@ -16,7 +16,6 @@ cache file that cannot be read or does not fit the course model is ignored.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import json
 import os
@@ -28,7 +27,7 @@ from typing import Any
 
 from homl_tui.course.model import Budget, Course, Exercise, Lesson, Mutant
 
-FORMAT = 2  # 2: the budget keeps run_timeout_s
+FORMAT = 3  # 2: the budget keeps run_timeout_s; 3: no copies of the root and lesson ids
 #: The code that turns files into a course: changing it invalidates every cache.
 CODE_FILES = tuple(Path(__file__).with_name(name) for name in ("cache.py", "loader.py", "model.py"))
 #: Files modified this recently are not trusted to show a later edit in their signature.
@@ -136,15 +135,11 @@ def write(cache_dir: Path, root: Path, course: Course, log: FileLog) -> bool:
         "files": {_inside(path, root): sig for path, sig in log.seen.items()},
         "course": _course_data(course, root),
     }
-    target = cache_file(cache_dir, root)
-    temp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+    from homl_tui.store.workspace import atomic_write  # only on a miss: not on every start
+
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(temp, target)
+        atomic_write(cache_file(cache_dir, root), json.dumps(data, ensure_ascii=False))
     except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink(missing_ok=True)
         return False
     return True
 
@@ -154,7 +149,6 @@ def write(cache_dir: Path, root: Path, course: Course, log: FileLog) -> bool:
 
 def _course_data(course: Course, root: Path) -> dict[str, Any]:
     return {
-        "root": str(course.root),
         "parts": [[number, title] for number, title in course.parts.items()],
         "lessons": [_lesson_data(lesson, root) for lesson in course.lessons],
     }
@@ -172,7 +166,7 @@ def _lesson_data(lesson: Lesson, root: Path) -> dict[str, Any]:
 
 def _exercise_data(exercise: Exercise, lesson_dir: Path) -> dict[str, Any]:
     return {
-        "id": exercise.id, "lesson_id": exercise.lesson_id, "title": exercise.title,
+        "id": exercise.id, "title": exercise.title,
         "prompt": exercise.prompt, "directory": _inside(exercise.directory, lesson_dir),
         "hints": list(exercise.hints),
         "mutants": [[_inside(mutant.path, exercise.directory), mutant.expect]
@@ -186,7 +180,7 @@ def _exercise_data(exercise: Exercise, lesson_dir: Path) -> dict[str, Any]:
 def _course(data: dict[str, Any], root: Path) -> Course:
     parts = {int(number): str(title) for number, title in data["parts"]}
     lessons = [_lesson(raw, root) for raw in data["lessons"]]
-    return Course(Path(data["root"]), parts, lessons, [])
+    return Course(root, parts, lessons, [])
 
 
 def _lesson(raw: dict[str, Any], root: Path) -> Lesson:
@@ -196,15 +190,15 @@ def _lesson(raw: dict[str, Any], root: Path) -> Lesson:
         order=raw["order"], directory=directory, text=raw["text"],
         summary=raw["summary"], prerequisites=tuple(raw["prerequisites"]),
         datasets=tuple(raw["datasets"]),
-        exercises=tuple(_exercise(ex, directory) for ex in raw["exercises"]),
+        exercises=tuple(_exercise(ex, directory, raw["id"]) for ex in raw["exercises"]),
     )
 
 
-def _exercise(raw: dict[str, Any], lesson_dir: Path) -> Exercise:
+def _exercise(raw: dict[str, Any], lesson_dir: Path, lesson_id: str) -> Exercise:
     directory = lesson_dir / raw["directory"]
     timeout_s, memory_mb, run_timeout_s = raw["budget"]
     return Exercise(
-        id=raw["id"], lesson_id=raw["lesson_id"], title=raw["title"], prompt=raw["prompt"],
+        id=raw["id"], lesson_id=lesson_id, title=raw["title"], prompt=raw["prompt"],
         directory=directory, hints=tuple(raw["hints"]),
         mutants=tuple(Mutant(directory / path, expect) for path, expect in raw["mutants"]),
         budget=Budget(timeout_s=timeout_s, memory_mb=memory_mb, run_timeout_s=run_timeout_s),

@@ -19,29 +19,18 @@ import sys
 import time
 from pathlib import Path
 
-from homl_tui.runtime import memory
+from homl_tui.runtime import procfs
 from homl_tui.runtime.batch import Batch
 from homl_tui.runtime.recording import batch_from_delta
 from homl_tui.runtime.runner import child_environment
 from homl_tui.runtime.spec import RunSpec
 from homl_tui.store import Store
-from homl_tui.store.runs import Cursor, RunInfo, this_host
+from homl_tui.store.runs import Cursor, RunInfo
 
 SUPERVISOR_MODULE = "homl_tui.runtime.supervisor"
 WORKER_MODULE = "homl_tui.runtime.worker"
 STOP_WAIT_S = 5.0
 LIVENESS_EVERY_S = 1.0
-
-
-def _cmdline(pid: int) -> list[bytes] | None:
-    """The command line of ``pid``; ``[]`` if it has gone or is a zombie; None without /proc."""
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as fh:
-            return fh.read().split(b"\0")
-    except FileNotFoundError:
-        return [] if Path("/proc/self").exists() else None
-    except OSError:
-        return []
 
 
 def _process_exists(pid: int) -> bool:
@@ -58,7 +47,7 @@ def is_supervising(pid: int | None, run_id: int) -> bool:
     """True if ``pid`` is the live supervisor of run ``run_id`` (not a recycled pid)."""
     if not pid or not _process_exists(pid):
         return False
-    args = _cmdline(pid)
+    args = procfs.cmdline(pid)
     if args is None:  # no /proc (macOS): trust the pid
         return True
     return SUPERVISOR_MODULE.encode() in args and str(run_id).encode() in args
@@ -115,7 +104,7 @@ def start_detached(store: Store, exercise: str, spec: RunSpec, *, kind: str = "l
 
 def request_stop(info: RunInfo) -> bool:
     """Ask a run's supervisor to stop it, without waiting; False if it is not there to ask."""
-    if info.host and info.host != this_host() or not is_alive(info):
+    if not info.local or not is_alive(info):
         return False
     try:
         os.kill(info.pid or 0, signal.SIGTERM)
@@ -131,10 +120,7 @@ def stop_run(store: Store, run_id: int, wait_s: float = STOP_WAIT_S) -> RunInfo 
     info = runs.get(run_id)
     if info is None or not info.active:
         return info
-    local = not info.host or info.host == this_host()
-    if local and is_alive(info):
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.kill(info.pid or 0, signal.SIGTERM)
+    if request_stop(info):
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             info = runs.get(run_id)
@@ -143,10 +129,10 @@ def stop_run(store: Store, run_id: int, wait_s: float = STOP_WAIT_S) -> RunInfo 
             time.sleep(0.05)
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.kill(info.pid or 0, signal.SIGKILL)
-    if local and info.worker_pid:
-        args = _cmdline(info.worker_pid)
+    if info.local and info.worker_pid:
+        args = procfs.cmdline(info.worker_pid)
         if args is None or WORKER_MODULE.encode() in args:
-            memory.kill_session(info.worker_pid)
+            procfs.ProcessFamily(info.worker_pid).kill()
     runs.finish(run_id, "cancelled", "CANCELLED", "Stopped.")
     return runs.get(run_id)
 

@@ -19,6 +19,17 @@ from typing import Any
 KINDS = frozenset(
     {"start", "stdout", "stderr", "metric", "progress", "plot", "frame", "check", "end", "note"}
 )
+#: Environment variables that hand a run its event pipe: the descriptor (the run's own
+#: process) and its ``/proc`` path (processes the run starts).
+ENV_FD = "HOML_TUI_EVENTS_FD"
+ENV_PATH = "HOML_TUI_EVENTS_PATH"
+#: The pid of the process watching a worker: the worker ends when it goes away.
+PARENT_PID_VAR = "HOML_TUI_PARENT_PID"
+#: Kinds only the worker itself sends (with its token), never code under check.
+WORKER_KINDS = frozenset({"start", "check", "end"})
+#: The worker's exit status when the code it ran closed its copy of the event pipe, so that
+#: the verdict could not be sent.
+EVENTS_LOST_STATUS = 86
 MAX_LINE = 4 << 20
 MAX_STEP = 2**63 - 1
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")

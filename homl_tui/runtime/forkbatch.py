@@ -28,7 +28,7 @@ from typing import Any
 
 from homl_tui.course.loader import KNOWN_FRAMEWORKS
 from homl_tui.outcome import Outcome
-from homl_tui.runtime.events import parse_line
+from homl_tui.runtime.events import ENV_FD, parse_line
 from homl_tui.runtime.spec import RunSpec
 
 
@@ -57,7 +57,7 @@ def _child(spec: RunSpec, write_fd: int) -> None:
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
-        os.environ["HOML_TUI_EVENTS_FD"] = str(write_fd)
+        os.environ[ENV_FD] = str(write_fd)
         os.environ.update(spec.env)
         os.chdir(spec.cwd or os.path.dirname(os.path.abspath(spec.target)))
         from homl_tui import report

@@ -43,8 +43,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from homl_tui.outcome import Outcome
-from homl_tui.runtime import memory
-from homl_tui.runtime.events import MAX_LINE, Event, parse_line
+from homl_tui.runtime import procfs
+from homl_tui.runtime.events import (
+    ENV_FD,
+    ENV_PATH,
+    EVENTS_LOST_STATUS,
+    MAX_LINE,
+    PARENT_PID_VAR,
+    WORKER_KINDS,
+    Event,
+    parse_line,
+)
 from homl_tui.runtime.spec import RunSpec
 
 THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS",
@@ -53,11 +62,6 @@ GRACE_S = 1.0
 POLL_S = 0.05  # how often the watchdog looks at the time and at the memory of known processes
 MEMORY_POLL_S = 0.25  # how often it looks for new processes of the run
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-#: The worker's exit status when the code it ran closed its copy of the event pipe, so that
-#: the verdict could not be sent.
-EVENTS_LOST_STATUS = 86
-PARENT_PID_VAR = "HOML_TUI_PARENT_PID"
-WORKER_KINDS = frozenset({"start", "check", "end"})  # sent by the worker alone, with its token
 GUARDED_SUFFIXES = (".py", ".toml", ".md")
 GUARD_MAX_FILES = 200
 GUARD_MAX_BYTES = 1 << 20
@@ -84,106 +88,9 @@ def child_environment(threads: int) -> dict[str, str]:
     env["PYTHONIOENCODING"] = "utf-8"
     env["PYTHONFAULTHANDLER"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
-    for var in ("HOML_TUI_EVENTS_FD", "HOML_TUI_EVENTS_PATH"):
+    for var in (ENV_FD, ENV_PATH):
         env.pop(var, None)
     return env
-
-
-def _process_table() -> dict[int, tuple[int, int, int]]:
-    """pid -> (parent pid, session id, start time) of every live process (empty without /proc)."""
-    table: dict[int, tuple[int, int, int]] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return table
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(b")") + 2:].split()
-        if len(fields) < 20 or fields[0] in (b"Z", b"X"):
-            continue
-        table[int(entry)] = (int(fields[1]), int(fields[3]), int(fields[19]))
-    return table
-
-
-def _cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) process ``pid`` has used so far (0 when unknown)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read()
-        fields = stat[stat.rfind(b")") + 2:].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
-        return 0.0
-
-
-class ProcessFamily:
-    """The processes of one run: its session, and every descendant of its worker, also those
-    that left the session (``setsid``, daemons). Members are remembered (pid and start time),
-    so one whose parent died is still found, and killed, after the worker is gone."""
-
-    def __init__(self, root: int) -> None:
-        self.root = root
-        self._known: dict[int, int] = {}
-        self._lock = threading.Lock()
-
-    def members(self) -> list[int]:
-        """PIDs of the run's live processes (the worker included while it lives)."""
-        table = _process_table()
-        children: dict[int, list[int]] = {}
-        for pid, (ppid, _, _) in table.items():
-            children.setdefault(ppid, []).append(pid)
-        with self._lock:
-            found = {pid for pid, (_, sid, _) in table.items() if sid == self.root}
-            found |= {pid for pid, start in self._known.items()
-                      if pid in table and table[pid][2] == start}
-            if self.root in table:
-                found.add(self.root)
-            stack = list(found)
-            while stack:
-                for child in children.get(stack.pop(), ()):
-                    if child not in found:
-                        found.add(child)
-                        stack.append(child)
-            self._known = {pid: table[pid][2] for pid in found}
-        return sorted(found)
-
-    def signal(self, sig: int) -> list[int]:
-        """Send ``sig`` to every member and to the run's process group; return the members.
-
-        The members are found first: once the worker is gone, its orphans are known only
-        because they were seen before.
-        """
-        pids = self.members()
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, sig)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.root, sig)
-        return pids
-
-    def kill(self, rounds: int = 5) -> None:
-        """Stop every member (so that none forks or loses its parent meanwhile), then kill
-        them all."""
-        frozen: set[int] = set()
-        for _ in range(rounds):
-            new = set(self.members()) - frozen
-            if not new:
-                break
-            for pid in new:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGSTOP)
-            frozen |= new
-        for pid in frozen:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.root, signal.SIGKILL)
 
 
 class LessonGuard:
@@ -299,7 +206,7 @@ class Run:
         self._got_check: Event | None = None
         self._got_end: Event | None = None
         self._token: str | None = None  # announced by the worker's start event
-        self._family: ProcessFamily | None = None
+        self._family: procfs.ProcessFamily | None = None
         self._guard = LessonGuard()
         self._output_used = 0
         self._output_dropped = 0
@@ -319,7 +226,7 @@ class Run:
     def start(self) -> Run:
         read_fd, write_fd = os.pipe()
         env = self._environment()
-        env["HOML_TUI_EVENTS_FD"] = str(write_fd)
+        env[ENV_FD] = str(write_fd)
         env[PARENT_PID_VAR] = str(os.getpid())  # the worker ends if this process goes away
         cwd = self.spec.cwd or str(Path(self.spec.target).resolve().parent)
         self._guard = LessonGuard.take(self.spec)
@@ -341,7 +248,7 @@ class Run:
             self._finish_without_process(f"Could not start Python: {exc}")
             return self
         os.close(write_fd)
-        self._family = ProcessFamily(self._proc.pid)
+        self._family = procfs.ProcessFamily(self._proc.pid)
         self._readers = [
             threading.Thread(target=self._read_events, args=(read_fd,), daemon=True),
             threading.Thread(target=self._read_output, args=(self._proc.stdout, "stdout"),
@@ -450,7 +357,7 @@ class Run:
                 if now >= next_scan:  # a scan of /proc finds new processes; reading the
                     next_scan = now + MEMORY_POLL_S  # memory of known ones is cheap
                     members = family.members()
-                rss = self.rss = sum(memory.rss_bytes(pid) for pid in members)
+                rss = self.rss = sum(procfs.rss_bytes(pid) for pid in members)
                 self._peak_rss = max(self._peak_rss, rss)
                 if rss > limit:
                     self._stop("memory")
@@ -466,7 +373,7 @@ class Run:
             self._stop_reason = reason
         proc, family = self._proc, self._family
         if reason == "timeout":
-            self._cpu_at_stop = sum(_cpu_seconds(pid) for pid in family.members())
+            self._cpu_at_stop = sum(procfs.cpu_seconds(pid) or 0.0 for pid in family.members())
         family.signal(signal.SIGTERM if reason == "cancelled" else signal.SIGKILL)
         deadline = time.monotonic() + GRACE_S
         while proc.poll() is None and time.monotonic() < deadline:

@@ -10,7 +10,7 @@ made before any learner code runs, at a high file descriptor, each tagged with a
 announced in the start event: code that closes the report pipe, writes garbage to it or
 forges a verdict cannot stop the real one from arriving, nor pass for it. If the learner's
 code closed even the private copy, the worker exits with
-:data:`~homl_tui.runtime.runner.EVENTS_LOST_STATUS` and the runner says so.
+:data:`~homl_tui.runtime.events.EVENTS_LOST_STATUS` and the runner says so.
 
 The check and the reference solution are read before the learner's file runs, and the
 functions the check relies on are recorded (:mod:`homl_tui.checks.integrity`): a check that
@@ -23,7 +23,6 @@ import atexit
 import contextlib
 import ctypes
 import errno
-import json
 import os
 import runpy
 import signal
@@ -41,12 +40,12 @@ from homl_tui.checks import integrity
 from homl_tui.checks.context import CheckContext, load_module, seed_everything
 from homl_tui.checks.errors import CheckFailed, NotAttempted
 from homl_tui.outcome import Outcome
-from homl_tui.runtime.runner import EVENTS_LOST_STATUS, PARENT_PID_VAR, ProcessFamily
+from homl_tui.runtime.events import EVENTS_LOST_STATUS, PARENT_PID_VAR
+from homl_tui.runtime.procfs import ProcessFamily
 from homl_tui.runtime.spec import RunSpec
 
 LEARNER_MODULE = "learner"
 PR_SET_CHILD_SUBREAPER = 36
-_encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 class ChannelLost(Exception):
@@ -87,7 +86,7 @@ class Channel:
             report.flush()
         if self._identity is None or self._stat() != self._identity:
             raise ChannelLost
-        data = ("\n" + _encode({**event, "token": self.token}) + "\n").encode("utf-8")
+        data = ("\n" + report._encode({**event, "token": self.token}) + "\n").encode("utf-8")
         locked = report._lock.acquire(timeout=2.0)
         try:
             while data:
@@ -113,15 +112,7 @@ def _become_subreaper() -> None:
 
 def _kill_descendants() -> None:
     """Kill every process the learner's code started that is still running."""
-    family = ProcessFamily(os.getpid())
-    for _ in range(5):
-        pids = [pid for pid in family.members() if pid != os.getpid()]
-        if not pids:
-            return
-        for pid in pids:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        time.sleep(0.01)
+    ProcessFamily(os.getpid()).kill(spare_root=True)
 
 
 def _normalise(source: str) -> str:

@@ -9,6 +9,7 @@ it is left alone and :class:`StoreError` says why in plain words.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from homl_tui.store.runs import Runs, migrate_runs
+from homl_tui.store.runs import Runs, execute_each, migrate_runs, transaction
 
 SCHEMA_VERSION = 2
 SCHEMA = """
@@ -97,6 +98,17 @@ def _read_only(folder: Path) -> bool:
         return False
 
 
+def chosen_device(requested: str | None, store: Store | None) -> str:
+    """The device runs use: ``requested`` (``--device``), else the app's Device setting saved
+    in ``store``, else ``auto``. An unreadable setting counts as unset."""
+    if requested:
+        return requested
+    try:
+        return (store.setting("device") if store is not None else "") or "auto"
+    except Exception:  # noqa: BLE001 - a damaged store: the default
+        return "auto"
+
+
 @dataclass(frozen=True)
 class Progress:
     """What the learner has done on one exercise."""
@@ -156,18 +168,11 @@ class Store:
     def _create_or_migrate(conn: sqlite3.Connection) -> None:
         """Create the tables or bring them to this schema: one process at a time (several
         homl-tui processes may open a fresh data folder at once), in one transaction."""
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn, "IMMEDIATE"):
             if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                for statement in SCHEMA.split(";"):  # not executescript: it would commit
-                    if statement.strip():
-                        conn.execute(statement)
+                execute_each(conn, SCHEMA)
                 migrate_runs(conn)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
     def _unusable(self, exc: sqlite3.DatabaseError) -> StoreError:
         """Why the database cannot be used, when it is not damaged (it is left as it is)."""
@@ -225,23 +230,17 @@ class Store:
                        code_hash: str = "", duration_s: float = 0.0) -> None:
         now = time.time()
         passed = 1 if outcome == "PASS" else 0
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                self._conn.execute(
-                    "INSERT INTO attempts (exercise, outcome, message, code_hash, duration_s, "
-                    "created) VALUES (?, ?, ?, ?, ?, ?)",
-                    (exercise, outcome, message, code_hash, duration_s, now))
-                self._conn.execute(
-                    "INSERT INTO progress (exercise, last_outcome, passed, attempts, updated) "
-                    "VALUES (?, ?, ?, 1, ?) ON CONFLICT(exercise) DO UPDATE SET "
-                    "last_outcome=excluded.last_outcome, passed=max(passed, excluded.passed), "
-                    "attempts=attempts+1, updated=excluded.updated",
-                    (exercise, outcome, passed, now))
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
+        with self._lock, transaction(self._conn, "IMMEDIATE") as conn:
+            conn.execute(
+                "INSERT INTO attempts (exercise, outcome, message, code_hash, duration_s, "
+                "created) VALUES (?, ?, ?, ?, ?, ?)",
+                (exercise, outcome, message, code_hash, duration_s, now))
+            conn.execute(
+                "INSERT INTO progress (exercise, last_outcome, passed, attempts, updated) "
+                "VALUES (?, ?, ?, 1, ?) ON CONFLICT(exercise) DO UPDATE SET "
+                "last_outcome=excluded.last_outcome, passed=max(passed, excluded.passed), "
+                "attempts=attempts+1, updated=excluded.updated",
+                (exercise, outcome, passed, now))
 
     def progress(self, exercise: str) -> Progress:
         return self.all_progress().get(exercise, Progress("", False, 0, 0, False))
@@ -286,7 +285,7 @@ class Store:
                     "DO UPDATE SET value=excluded.value", (key, value))
 
     # ----------------------------------------------------------------- runs
-    @property
+    @functools.cached_property
     def runs(self) -> Runs:
         """Training and check runs: their rows, metrics, output and live state."""
         return Runs(self._conn, self._lock)

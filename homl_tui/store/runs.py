@@ -15,13 +15,15 @@ that started it has gone. Readers follow a run with :meth:`Runs.read` and a
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import json
 import math
 import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,11 +63,6 @@ DROP INDEX IF EXISTS metrics_run;
 CREATE INDEX IF NOT EXISTS metrics_run_id ON metrics(run_id);
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
 """
-_SELECT = (
-    "SELECT id, exercise, mode, kind, status, outcome, message, device, device_name, seed, "
-    "code_hash, label, config, started, ended, heartbeat, pid, worker_pid, host, resumed_from, "
-    "checkpoint FROM runs"
-)
 
 
 def duration_text(seconds: float) -> str:
@@ -78,15 +75,33 @@ def duration_text(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection, mode: str = "") -> Iterator[sqlite3.Connection]:
+    """``BEGIN [mode]`` ... ``COMMIT``, or ``ROLLBACK`` if the block raises."""
+    conn.execute(f"BEGIN {mode}")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def execute_each(conn: sqlite3.Connection, script: str) -> None:
+    """Run the statements of ``script`` inside the open transaction (``executescript``
+    would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 def migrate_runs(conn: sqlite3.Connection) -> None:
     """Bring a schema-1 database (or a fresh one) to the run-history tables of schema 2."""
     have = {row[1] for row in conn.execute("PRAGMA table_info(runs)")}
     for name, decl in _RUN_COLUMNS:
         if name not in have:
             conn.execute(f"ALTER TABLE runs ADD COLUMN {name} {decl}")
-    for statement in _TABLES.split(";"):  # not executescript: it would commit
-        if statement.strip():
-            conn.execute(statement)
+    execute_each(conn, _TABLES)
 
 
 def this_host() -> str:
@@ -128,8 +143,11 @@ class RunInfo:
 
     @classmethod
     def from_row(cls, row: tuple) -> RunInfo:
-        config = _json(row[12])
-        return cls(*row[:12], config if isinstance(config, dict) else {}, *row[13:])
+        """From a row of :data:`_SELECT` (the columns are named like the fields)."""
+        values = dict(zip(_FIELDS, row, strict=True))
+        config = _json(values["config"])
+        values["config"] = config if isinstance(config, dict) else {}
+        return cls(**values)
 
     @property
     def active(self) -> bool:
@@ -141,10 +159,35 @@ class RunInfo:
         return max(0.0, end - self.started)
 
     @property
+    def local(self) -> bool:
+        """Recorded by this host (a data folder may be shared by several machines)."""
+        return not self.host or self.host == this_host()
+
+    @property
+    def settings(self) -> str:
+        """``lr=0.05 steps=200``: the settings the run reported (``report.config``)."""
+        return " ".join(self._settings())
+
+    @property
     def title(self) -> str:
         """``#12 lr=0.1`` — the id and what tells this run apart from its siblings."""
-        tag = self.label or ", ".join(f"{k}={v}" for k, v in list(self.config.items())[:3])
+        tag = self.label or ", ".join(self._settings()[:3])
         return f"#{self.id} {tag}".rstrip()
+
+    def _settings(self) -> list[str]:
+        return [f"{key}={value}" for key, value in self.config.items()]
+
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(RunInfo))
+_SELECT = f"SELECT {', '.join(_FIELDS)} FROM runs"
+
+
+def _sql_in(statuses: Iterable[str]) -> str:
+    """``('starting', 'running')``: a status list for ``IN`` (our own constants, never input)."""
+    return "(" + ", ".join(f"'{status}'" for status in statuses) + ")"
+
+
+_ACTIVE_SQL = _sql_in(ACTIVE)
 
 
 @dataclass
@@ -177,16 +220,9 @@ class Runs:
         self._conn = conn
         self._lock = lock
 
-    def _transaction(self, work: Callable[[sqlite3.Connection], Any], mode: str = "") -> Any:
-        with self._lock:
-            self._conn.execute(f"BEGIN {mode}")
-            try:
-                result = work(self._conn)
-                self._conn.execute("COMMIT")
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            return result
+    def _transaction(self, work: Callable[[sqlite3.Connection], Any]) -> Any:
+        with self._lock, transaction(self._conn):
+            return work(self._conn)
 
     # ---------------------------------------------------------------- writing
     def create(self, exercise: str, mode: str, *, spec: str = "", kind: str = "learner",
@@ -253,7 +289,7 @@ class Runs:
         with self._lock:
             cursor = self._conn.execute(
                 "UPDATE runs SET status = ?, outcome = ?, message = ?, ended = ?, "
-                "device = coalesce(?, device) WHERE id = ? AND status IN ('starting', 'running')",
+                "device = coalesce(?, device) WHERE id = ? AND status IN " + _ACTIVE_SQL,
                 (status, outcome, message, time.time(), device, run_id))
         return cursor.rowcount > 0
 
@@ -261,7 +297,7 @@ class Runs:
         """Forget a finished run and everything recorded for it; False if it is still active."""
         with self._lock:
             cursor = self._conn.execute(
-                "DELETE FROM runs WHERE id = ? AND status NOT IN ('starting', 'running')",
+                "DELETE FROM runs WHERE id = ? AND status NOT IN " + _ACTIVE_SQL,
                 (run_id,))
         return cursor.rowcount > 0
 
@@ -284,7 +320,7 @@ class Runs:
             where.append("exercise = ?")
             params.append(exercise)
         if active is not None:
-            where.append(("" if active else "NOT ") + "status IN ('starting', 'running')")
+            where.append(("" if active else "NOT ") + "status IN " + _ACTIVE_SQL)
         if kind is not None:
             where.append("kind = ?")
             params.append(kind)
@@ -381,7 +417,7 @@ class Runs:
         with self._lock:
             row = self._conn.execute(
                 f"{_SELECT} WHERE kind = 'reference' AND exercise = ? AND code_hash = ? "
-                "AND status IN ('ok', 'starting', 'running') ORDER BY id DESC LIMIT 1",
+                f"AND status IN {_sql_in(('ok', *ACTIVE))} ORDER BY id DESC LIMIT 1",
                 (exercise, code_hash)).fetchone()
         return RunInfo.from_row(row) if row else None
 
@@ -395,9 +431,8 @@ class Runs:
         """
         lost = []
         now = time.time()
-        host = this_host()
         for info in self.list(1000, active=True, kind=None) if runs is None else runs:
-            if info.host and info.host != host:
+            if not info.local:
                 gone = now - (info.heartbeat or info.started) > REMOTE_STALE_S
             elif info.pid is None:
                 gone = now - info.started > STARTING_GRACE_S

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from homl_tui.course.model import Exercise
+from homl_tui.paths import DataPaths
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -47,8 +48,6 @@ def atomic_write(path: Path, text: str) -> None:
 #: How old an unfinished temporary file must be before :func:`sweep_temp_files` deletes it: a
 #: write takes milliseconds, so one this old was left by a process killed in the middle.
 STALE_TEMP_S = 3600.0
-#: Folders of the data folder that atomic writes put temporary files in.
-TEMP_FOLDERS = ("workspace", "checkpoints", "cache")
 
 
 def sweep_temp_files(data_dir: Path, max_age_s: float = STALE_TEMP_S) -> list[Path]:
@@ -62,8 +61,9 @@ def sweep_temp_files(data_dir: Path, max_age_s: float = STALE_TEMP_S) -> list[Pa
     """
     removed: list[Path] = []
     cutoff = time.time() - max_age_s
-    for folder in TEMP_FOLDERS:
-        for root, _dirs, files in os.walk(data_dir / folder):
+    paths = DataPaths(data_dir)
+    for folder in (paths.workspace, paths.checkpoints, paths.cache):
+        for root, _dirs, files in os.walk(folder):
             for name in files:
                 if not name.endswith(".tmp"):
                     continue

@@ -23,6 +23,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from homl_tui.store.workspace import sweep_temp_files
 from homl_tui.ui.commands import CourseCommands
@@ -77,7 +78,8 @@ class HomlApp(App[int]):
     def on_mount(self) -> None:
         for note in self.notes:
             self.notify(note, title="Progress store", severity="warning", timeout=15)
-        self.call_after_refresh(self._announce_runs)
+        self.run_worker(self._announce_runs, thread=True, name="announce-runs",
+                        exit_on_error=False)  # the store's query: off the UI thread
         self.call_after_refresh(gc.freeze)  # start-up objects are here to stay: no GC scans
         if self.context.home is not None:  # what a kill -9 mid-write left: off the UI thread
             threading.Thread(target=sweep_temp_files, args=(self.context.home,),
@@ -112,10 +114,14 @@ class HomlApp(App[int]):
             return []
 
     def _announce_runs(self) -> None:
-        """After a restart (a dropped SSH session, say): say which runs kept going."""
+        """After a restart (a dropped SSH session, say): say which runs kept going.
+
+        Runs in a thread worker; the notice is given on the UI thread."""
         runs = self.active_runs()
-        if not runs:
-            return
+        if runs and not get_current_worker().is_cancelled:
+            self.call_from_thread(self._say_still_going, runs)
+
+    def _say_still_going(self, runs: list[RunInfo]) -> None:
         names = ", ".join(f"#{r.id} {r.exercise}" for r in runs[:3])
         more = f" and {len(runs) - 3} more" if len(runs) > 3 else ""
         self.notify(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from homl_tui.course import Course, Exercise, Lesson
 from homl_tui.outcome import Outcome
+from homl_tui.paths import DataPaths
 from homl_tui.store import Store, Workspace
 from homl_tui.store.db import Progress
 
@@ -42,13 +43,13 @@ class AppContext:
     @property
     def runs_dir(self) -> Path | None:
         """Where run supervisors write their logs."""
-        return self.home / "runs" if self.home else None
+        return DataPaths(self.home).runs if self.home else None
 
     def checkpoint_dir(self, exercise: Exercise) -> Path | None:
         """Where a training run of ``exercise`` keeps its checkpoint."""
         if self.home is None:
             return None
-        return self.home / "checkpoints" / exercise.lesson_id / exercise.id
+        return DataPaths(self.home).checkpoint_dir(exercise.lesson_id, exercise.id)
 
     def progress(self) -> dict[str, Progress]:
         """Progress per exercise key; empty when the store is missing or unreadable."""

@@ -15,8 +15,6 @@ from homl_tui.runtime.detached import Follower, start_detached
 from homl_tui.store import Store
 from homl_tui.ui.context import AppContext
 
-GHOST_ID = "reference"
-
 
 def start_ghost(context: AppContext, exercise: Exercise | None) -> tuple[Ghost | None, str]:
     """The reference run of ``exercise`` for a screen's dashboard: (ghost, what to tell the
@@ -66,10 +64,14 @@ class Ghost:
         return f"reference #{self.run_id}" if self.run_id else "reference"
 
     def poll(self) -> list[tuple[int, str, float]]:
-        """Metric rows recorded since the last poll (its whole history the first time)."""
+        """Metric rows recorded since the last poll (its whole history the first time).
+
+        The store's errors are raised; :meth:`Dashboard.poll_reference
+        <homl_tui.ui.widgets.dashboard.Dashboard.poll_reference>` skips them.
+        """
         if self._follower is None or self.finished:
             return []
         batch = self._follower.poll()
         if batch.end is not None:
             self.finished = True
-        return [(step, name, value) for step, name, value in batch.metrics if "/" not in name]
+        return batch.metrics

@@ -23,6 +23,7 @@ def create_app(
     from homl_tui.course import load_course
     from homl_tui.paths import data_paths, default_lessons_dir
     from homl_tui.store import Store, StoreError, Workspace
+    from homl_tui.store.db import chosen_device
     from homl_tui.ui.context import AppContext
 
     paths = data_paths(data_dir)
@@ -39,11 +40,7 @@ def create_app(
     else:
         if store.notice:
             notes.append(store.notice)
-    if device is None:
-        try:
-            device = store.setting("device", "auto") if store else "auto"
-        except Exception:  # noqa: BLE001 - an unreadable setting is the default
-            device = "auto"
+    device = chosen_device(device, store)
     context = AppContext(
         course=course,
         store=store,

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from homl_tui.runs_cli import MARKS
 from homl_tui.store.runs import RunInfo, Runs, duration_text
+from homl_tui.ui.render import fit
 
 SCROLLBAR = 2  # kept free so that a vertical scrollbar never forces a horizontal one
 PADDING = 2  # the table's cell padding, left and right
@@ -97,16 +98,6 @@ def value_text(value: float | None) -> str:
     return f"{value:.1e}"
 
 
-def settings_text(info: RunInfo) -> str:
-    """``lr=0.05 steps=200``: the settings the run reported."""
-    return " ".join(f"{key}={value}" for key, value in info.config.items())
-
-
-def fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells, with an ellipsis when cut."""
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
-
-
 def status_cell(status: str) -> Text:
     """``▶ running``, ``✔ ok``, ``■ cancelled``..., coloured."""
     mark = "■" if status == "stopping" else MARKS.get(status, "!")
@@ -139,7 +130,7 @@ def row_cells(
             known = row.loss_read or row.loss is not None
             cell = Text(value_text(row.loss) if known else "…", justify="right")
         else:
-            cell = Text(fit(settings_text(info), column.width), style="dim")
+            cell = Text(fit(info.settings, column.width), style="dim")
         cells.append(cell)
     return tuple(cells)
 
@@ -156,7 +147,7 @@ def detail_text(info: RunInfo, now: float) -> Text:
         f" · {device}" if device else "",
         "\n",
     )
-    extras = [settings_text(info) or "no settings reported"]
+    extras = [info.settings or "no settings reported"]
     if info.resumed_from:
         extras.append(f"resumed from #{info.resumed_from}")
     if info.checkpoint:

@@ -14,7 +14,6 @@ and ends with it; the learner is told once.
 
 from __future__ import annotations
 
-import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -24,12 +23,11 @@ from homl_tui.course import Exercise
 from homl_tui.grading import code_hash, spec_for
 from homl_tui.runtime.batch import Batch, coalesce
 from homl_tui.runtime.detached import Follower, start_detached, stop_run
-from homl_tui.runtime.runner import Run, RunResult
+from homl_tui.runtime.runner import Run
 from homl_tui.store import Store
 from homl_tui.store.runs import RunInfo
 
 DRAIN_LIMIT = 20_000  # events per tick for an in-process run; the rest waits for the next tick
-__all__ = ["Batch", "RunSession", "coalesce"]
 
 
 class RunSession:
@@ -47,19 +45,18 @@ class RunSession:
         on_store_error: Callable[[str], None] | None = None,
         log_dir: Path | None = None,
         checkpoint_dir: Path | None = None,
-        kind: str = "learner",
     ) -> None:
         self.exercise = exercise
         self.target = target
         self.mode = mode
-        self.kind = kind
         self.store = store
         self.device: tuple[str, str] | None = None
         self.check: dict[str, object] | None = None
         self.end: dict[str, object] | None = None
         self.run_id: int | None = None
-        self.spec = spec_for(exercise, target, mode, data_dir=data_dir, device=device,
-                             checkpoint_dir=checkpoint_dir)
+        self._data_dir = data_dir
+        self._device = device
+        self._checkpoint_dir = checkpoint_dir
         self._log_dir = log_dir
         self._on_store_error = on_store_error
         self._follower: Follower | None = None
@@ -69,9 +66,12 @@ class RunSession:
 
     @classmethod
     def attach(cls, store: Store, info: RunInfo, exercise: Exercise) -> RunSession:
-        """Follow a run that is already recorded (started by an earlier app, say)."""
-        session = cls(exercise, exercise.solution if info.kind == "reference" else exercise.starter,
-                      info.mode, store=store, kind=info.kind)
+        """Follow a learner's run that is already recorded (started by an earlier app, say).
+
+        It is only followed, never started again: ``target`` (which only :meth:`start`
+        uses) is the exercise's starter file.
+        """
+        session = cls(exercise, exercise.starter, info.mode, store=store)
         session.run_id = info.id
         session._follower = Follower(store, info.id)
         session._started = time.monotonic() - info.duration_s()
@@ -80,11 +80,13 @@ class RunSession:
     # ---------------------------------------------------------------- control
     def start(self) -> RunSession:
         """Start the run: detached when the store takes it, else as a child of the app."""
+        spec = spec_for(self.exercise, self.target, self.mode, data_dir=self._data_dir,
+                        device=self._device, checkpoint_dir=self._checkpoint_dir)
         self._started = time.monotonic()
         if self.store is not None:
             try:
                 run_id, process = start_detached(
-                    self.store, self.exercise.key, self.spec, kind=self.kind,
+                    self.store, self.exercise.key, spec,
                     code_hash=code_hash(self.target), log_dir=self._log_dir)
             except Exception as exc:  # noqa: BLE001 - a full or read-only disk: run anyway
                 if self._on_store_error:
@@ -94,7 +96,7 @@ class RunSession:
                 self.run_id = run_id
                 self._follower = Follower(self.store, run_id, process)
                 return self
-        self._local = Run(self.spec).start()
+        self._local = Run(spec).start()
         return self
 
     def cancel(self) -> None:
@@ -111,10 +113,6 @@ class RunSession:
         return self._follower is not None
 
     @property
-    def process(self) -> subprocess.Popen[bytes] | None:
-        return self._follower.process if self._follower else None
-
-    @property
     def finished(self) -> bool:
         """True once the ``end`` has been polled."""
         return self._ended is not None
@@ -122,11 +120,6 @@ class RunSession:
     @property
     def elapsed_s(self) -> float:
         return (self._ended or time.monotonic()) - self._started
-
-    @property
-    def result(self) -> RunResult | None:
-        """How an in-process run ended (detached runs: see the store)."""
-        return self._local.result if self._local else None
 
     @property
     def info(self) -> RunInfo | None:

@@ -23,14 +23,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURE_LESSONS, ROOT, dedent, subprocess_env
+from conftest import FIXTURE_LESSONS, ROOT, dedent, stop_active_runs, subprocess_env, wait_until
 from test_tmux_detach import TRAIN, _app_command, _app_pids, _open_train_exercise, _points
 from test_tmux_smoke import Tmux
 from ui.conftest import open_lesson, wait_for
 
 from homl_tui.course import load_course
 from homl_tui.outcome import Outcome
-from homl_tui.runtime.detached import stop_run
 from homl_tui.store import Store, Workspace
 from homl_tui.store.workspace import STALE_TEMP_S, sweep_temp_files
 from homl_tui.ui.draft import DraftFile
@@ -58,15 +57,8 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     """The learner's data folder; runs a test leaves going are stopped after it."""
     folder = tmp_path / "data"
     yield folder
-    _stop_runs(folder)
-
-
-def _stop_runs(folder: Path) -> None:
-    if not (folder / "homl.sqlite3").is_file():
-        return
-    with contextlib.suppress(Exception), contextlib.closing(Store(folder / "homl.sqlite3")) as st:
-        for info in st.runs.list(100, active=True, kind=None):
-            stop_run(st, info.id, wait_s=2.0)
+    with contextlib.suppress(Exception):
+        stop_active_runs(folder / "homl.sqlite3")
 
 
 def _learner_file(data_dir: Path, text: str, key: str = "demo/add") -> Path:
@@ -672,9 +664,7 @@ def _signal_during_a_run(tmp_path: Path, data_dir: Path, name: str, deliver, *,
         tmux.wait_for("training from step 0")
         with contextlib.closing(Store(data_dir / "homl.sqlite3")) as store:
             (run,) = store.runs.list()
-            deadline = time.monotonic() + 20
-            while _points(store, run.id) < 3 and time.monotonic() < deadline:
-                time.sleep(0.1)
+            wait_until(lambda: _points(store, run.id) >= 3, 20, "3 points of the run")
             tmux("send-keys", "-t", "smoke", "F2")
             time.sleep(0.3)
             tmux("send-keys", "-t", "smoke", "-l", NOTE)
@@ -689,10 +679,10 @@ def _signal_during_a_run(tmp_path: Path, data_dir: Path, name: str, deliver, *,
             terminal = "" if closes_terminal else tmux.wait_for("EXIT=")
             assert NOTE in work.read_text(encoding="utf-8"), "the draft was not saved"
             before = _points(store, run.id)
-            time.sleep(1.0)
+            wait_until(lambda: _points(store, run.id) > before, 20,
+                       "new points (the run stopped recording with the app?)")
             assert store.runs.get(run.id).status == "running"
             after = _points(store, run.id)
-            assert after > before, "the run stopped recording with the app"
     return run.id, after, terminal
 
 

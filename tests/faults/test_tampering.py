@@ -19,10 +19,10 @@ import numpy as np
 import pytest
 import torch
 from conftest import DEMO_LESSON, run_check, subprocess_env, write_exercise
+from test_checks import failure as fails
 from test_cli import cli
 
 from homl_tui.checks import (
-    CheckFailed,
     as_array,
     as_number,
     compare_with_reference,
@@ -420,12 +420,6 @@ class PosingAsInt:
 
 LIARS = [AlwaysEqual(), LyingFloat(5.0), lying_array(), PosingAsArray(), PosingAsInt()]
 LIAR_IDS = ["always-equal", "lying-float", "lying-array", "posing-as-array", "posing-as-int"]
-
-
-def fails(helper, *args, **kwargs) -> str:
-    with pytest.raises(CheckFailed) as info:
-        helper(*args, **kwargs)
-    return info.value.message
 
 
 @pytest.mark.parametrize("liar", LIARS, ids=LIAR_IDS)

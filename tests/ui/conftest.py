@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import stop_active_runs
 from textual.pilot import Pilot
 
 from homl_tui.ui.app import HomlApp
@@ -35,16 +36,7 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     """The test's data folder; runs a test leaves going (they are detached) are stopped after."""
     folder = tmp_path / "data"
     yield folder
-    if (folder / "homl.sqlite3").exists():
-        from homl_tui.runtime.detached import stop_run
-        from homl_tui.store import Store
-
-        store = Store(folder / "homl.sqlite3")
-        try:
-            for info in store.runs.list(100, active=True, kind=None):
-                stop_run(store, info.id, wait_s=2.0)
-        finally:
-            store.close()
+    stop_active_runs(folder / "homl.sqlite3")
 
 
 @pytest.fixture

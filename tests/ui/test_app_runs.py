@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import wait_until
 from textual.widgets import TabbedContent
 
 from homl_tui.course import load_course
@@ -26,9 +27,7 @@ def start_training(data_dir: Path, monkeypatch: pytest.MonkeyPatch, seconds: flo
     store = Store(data_dir / "homl.sqlite3")
     try:
         run_id, _ = start_detached(store, exercise.key, spec_for(exercise, exercise.solution, "run"))
-        deadline = time.monotonic() + 20
-        while not store.runs.metrics(run_id) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: store.runs.metrics(run_id), 20, f"the first metrics of run #{run_id}")
     finally:
         store.close()
     return run_id

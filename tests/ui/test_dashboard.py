@@ -162,6 +162,40 @@ async def test_g_asks_for_the_reference_curves_then_toggles_them() -> None:
         assert "┈ reference" in _text(dashboard) and len(app.requests) == 1
 
 
+class FakeGhost:
+    """A reference run whose store fails once, then gives its rows, then ends."""
+
+    label = "reference #7"
+
+    def __init__(self) -> None:
+        self.finished = False
+        self.polls = 0
+
+    def poll(self) -> list[tuple[int, str, float]]:
+        self.polls += 1
+        if self.polls == 1:
+            raise OSError("database is locked")
+        self.finished = self.polls == 3
+        return [(self.polls, "loss", 1.0 / self.polls), (self.polls, "other/loss", 9.0)]
+
+
+async def test_the_followed_reference_grows_skips_store_errors_and_stops_when_ended() -> None:
+    async with DashboardApp().run_test(size=(80, 24)) as pilot:
+        dashboard = pilot.app.query_one(Dashboard)
+        ghost = FakeGhost()
+        dashboard.follow_reference(ghost)  # type: ignore[arg-type]
+        run = dashboard.model.runs["reference"]
+        assert run.ghost and run.label == "reference #7" and dashboard.reference is ghost
+        assert not dashboard.poll_reference()  # the store failed: nothing, and no crash
+        assert dashboard.poll_reference() and dashboard.reference is ghost
+        assert dashboard.poll_reference() and dashboard.reference is None  # it ended
+        assert not dashboard.poll_reference() and ghost.polls == 3
+        assert list(run.series) == ["loss"]  # its own overlays (``other/loss``) left out
+        assert run.series["loss"].points == [(2.0, 0.5), (3.0, 1 / 3)]
+        dashboard.drop_reference()
+        assert "reference" not in dashboard.model.runs
+
+
 async def test_the_latest_value_in_the_legend_is_the_raw_one_when_smoothed() -> None:
     async with DashboardApp().run_test(size=(80, 24)) as pilot:
         dashboard = await _fed(pilot, [(s, "loss", float(s % 2)) for s in range(41)])
@@ -177,7 +211,7 @@ async def test_a_nan_shows_the_diagnosis_in_bold_yellow() -> None:
         start = text.plain.index(note)
         styles = [str(span.style) for span in text.spans if span.start <= start < span.end]
         assert "bold yellow" in styles
-        assert dashboard.warnings()[0].startswith(note)
+        assert dashboard.model.diagnoses()[0].startswith(note)
 
 
 async def test_the_header_shows_state_progress_eta_rate_device_and_memory() -> None:

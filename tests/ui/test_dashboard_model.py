@@ -111,10 +111,10 @@ def test_a_metric_whose_step_goes_back_starts_a_new_series() -> None:
     assert [v.series.name for v in model.curves("loss")] == ["loss", "loss #2", "loss #3"]
 
 
-def test_after_clear_a_metric_starts_again_under_its_own_name() -> None:
+def test_after_a_new_run_begins_a_metric_starts_again_under_its_own_name() -> None:
     model = DashboardModel()
     model.extend("", [(5, "loss", 1.0)])
-    model.clear()
+    model.begin(0.0)
     model.extend("", [(0, "loss", 1.0)])
     assert list(model.runs[""].series) == ["loss"]
 
@@ -150,7 +150,7 @@ def test_every_change_to_the_curves_bumps_the_version_and_nothing_else_does() ->
     model.extend("", [])
     model.curves("loss", smoothing=0.9, buckets=10)
     versions.append(model.version)
-    model.clear()
+    model.begin(0.0)
     versions.append(model.version)
     assert versions[0] < versions[1] == versions[2] < versions[3]
 

@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from conftest import stop_active_runs
 from textual.pilot import Pilot
 
 from homl_tui.grading import spec_for
-from homl_tui.runtime.detached import start_detached, stop_run
+from homl_tui.runtime.detached import STOP_WAIT_S, start_detached
 from homl_tui.store import Store
 from homl_tui.ui import app as ui_app
 from homl_tui.ui.app import HomlApp
@@ -63,8 +64,7 @@ class Launcher:
 
     def stop_all(self) -> None:
         """Stop every run still going in this store (started here or from the screen)."""
-        for info in self.store.runs.list(1000, active=True, kind=None):
-            stop_run(self.store, info.id)
+        stop_active_runs(self.store, wait_s=STOP_WAIT_S)
         for process in self.processes:
             process.wait(timeout=10)
 

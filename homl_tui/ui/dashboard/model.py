@@ -172,12 +172,6 @@ class DashboardModel:
         self.version += 1
         return True
 
-    def clear(self) -> None:
-        """Forget every run (the status stays)."""
-        self.runs = {}
-        self.groups = []
-        self.version += 1
-
     def begin(self, now: float, state: str = "running") -> None:
         """A new live run starts: no curves but the reference's, a fresh status."""
         self.runs = {run_id: run for run_id, run in self.runs.items() if run.ghost}

@@ -98,8 +98,3 @@ def _low_high(chunk: Sequence[Point]) -> list[Point]:
 def finite_points(points: Sequence[Point]) -> list[Point]:
     """Only the points whose x and y are finite numbers (NaN and infinities cannot be drawn)."""
     return [p for p in points if math.isfinite(p[0]) and math.isfinite(p[1])]
-
-
-def first_non_finite(points: Sequence[Point]) -> Point | None:
-    """The first point whose value is NaN or infinite, if any."""
-    return next((p for p in points if not math.isfinite(p[1])), None)

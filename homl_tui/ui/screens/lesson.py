@@ -43,7 +43,7 @@ from homl_tui.store import why_not_written
 from homl_tui.store.runs import RunInfo
 from homl_tui.ui.context import AppContext, exercise_mark
 from homl_tui.ui.draft import DraftFile
-from homl_tui.ui.ghost import GHOST_ID, Ghost, start_ghost
+from homl_tui.ui.ghost import start_ghost
 from homl_tui.ui.lesson_text import lesson_markdown
 from homl_tui.ui.screens.confirm import ConfirmScreen
 from homl_tui.ui.screens.solution import SolutionScreen
@@ -115,7 +115,6 @@ class LessonScreen(Screen[None]):
         self._pending_recheck = False
         self._save_timer: Timer | None = None
         self._poll_timer: Timer | None = None
-        self._ghost: Ghost | None = None
         self._told_elsewhere: set[Path] = set()
 
     # ---------------------------------------------------------------- compose
@@ -212,8 +211,7 @@ class LessonScreen(Screen[None]):
         """Show ``exercise`` in the editor (created from its starter on first use)."""
         self.save_now()
         if exercise is not self.exercise:
-            self._ghost = None
-            self.metrics.remove_run(GHOST_ID)
+            self.metrics.drop_reference()
         self.exercise, self.draft = exercise, None
         number = self.lesson.exercises.index(exercise) + 1
         header = Text.assemble(
@@ -410,12 +408,12 @@ class LessonScreen(Screen[None]):
         self.query_one("#progress", ProgressBar).set_class(False, "-shown")
 
     def _tick(self) -> None:
-        ghost_changed = self._poll_ghost()
+        ghost_changed = self.metrics.poll_reference()
         session = self.session
         if session is None:
             if ghost_changed:
                 self.metrics.request_refresh()
-            if self._ghost is None and self._poll_timer is not None:
+            if self.metrics.reference is None and self._poll_timer is not None:
                 self._poll_timer.pause()
             return
         batch = session.poll()
@@ -432,23 +430,10 @@ class LessonScreen(Screen[None]):
         if ghost is None:
             self.notify(message, severity="warning")
             return
-        self._ghost = ghost
-        event.dashboard.set_run(GHOST_ID, ghost.label, {}, ghost=True)
+        event.dashboard.follow_reference(ghost)
         self.notify(message, timeout=4)
         if self._poll_timer is not None:
             self._poll_timer.resume()
-
-    def _poll_ghost(self) -> bool:
-        ghost = self._ghost
-        if ghost is None:
-            return False
-        try:
-            rows = ghost.poll()
-        except Exception:  # noqa: BLE001 - a store hiccup: try again next tick
-            return False
-        if ghost.finished:
-            self._ghost = None
-        return bool(rows) and self.metrics.model.extend(GHOST_ID, rows)
 
     def apply_batch(self, batch: Batch) -> None:
         """Redraw each panel once for everything that arrived in one tick."""
@@ -484,8 +469,8 @@ class LessonScreen(Screen[None]):
         bar.update(total=total if total > 0 else None, progress=done)
 
     def _finish(self, session: RunSession, batch: Batch) -> None:
-        if self._poll_timer is not None:
-            self._poll_timer.pause()
+        if self._poll_timer is not None and self.metrics.reference is None:
+            self._poll_timer.pause()  # else it pauses once the reference run ended
         self.session, self.last_session = None, session
         end = batch.end or {}
         status = str(end.get("status", "error"))

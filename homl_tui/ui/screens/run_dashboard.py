@@ -3,8 +3,8 @@
 Opened from the runs screen (F6). The first run is the primary one (its header:
 progress, rate, device, memory, log); the others are overlays drawn in their own
 colours and named by their settings (``#12 lr=0.1``). Active runs keep streaming
-(each is followed from the store, ten times a second); ``g`` adds the reference
-solution's curve. Escape goes back.
+(each is followed from the store, ten times a second, until it and the reference
+run have ended); ``g`` adds the reference solution's curve. Escape goes back.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from homl_tui.runtime.detached import Follower
 from homl_tui.store.runs import RunInfo
 from homl_tui.ui.context import AppContext
-from homl_tui.ui.ghost import GHOST_ID, Ghost, start_ghost
+from homl_tui.ui.ghost import start_ghost
 from homl_tui.ui.widgets.dashboard import Dashboard
 
 TICK_S = 0.1
@@ -37,7 +38,7 @@ class RunDashboardScreen(Screen[None]):
         self.run_ids = run_ids
         self.infos: dict[int, RunInfo] = {}
         self._followers: dict[int, Follower] = {}
-        self._ghost: Ghost | None = None
+        self._timer: Timer | None = None
         self.dashboard = Dashboard(id="dashboard")
 
     def compose(self) -> ComposeResult:
@@ -62,34 +63,31 @@ class RunDashboardScreen(Screen[None]):
         self.dashboard.begin(primary.status if primary is not None else "lost")
         for run_id, info in list(self.infos.items())[1:]:
             self.dashboard.set_run(str(run_id), info.title, {})
+        self._timer = self.set_interval(TICK_S, self._tick)
         self._tick()
-        self.set_interval(TICK_S, self._tick)
         self.dashboard.focus()
 
     def _tick(self) -> None:
         if not self.is_attached:
             return
         changed = False
-        for index, (run_id, follower) in enumerate(list(self._followers.items())):
+        primary = next(iter(self.infos), None)
+        for run_id, follower in list(self._followers.items()):
             try:
                 batch = follower.poll()
             except Exception:  # noqa: BLE001 - a busy store: next tick
                 continue
-            if index == 0:
+            if run_id == primary:
                 changed = self.dashboard.apply_batch(batch) or changed
-            elif batch.metrics:
-                rows = [(s, n, v) for s, n, v in batch.metrics if "/" not in n]
-                changed = self.dashboard.model.extend(str(run_id), rows) or changed
+            else:
+                changed = self.dashboard.extend_run(str(run_id), batch.metrics) or changed
             if follower.ended:
                 del self._followers[run_id]
-        if self._ghost is not None:
-            rows = self._ghost.poll()
-            if rows:
-                changed = self.dashboard.model.extend(GHOST_ID, rows) or changed
-            if self._ghost.finished:
-                self._ghost = None
+        changed = self.dashboard.poll_reference() or changed
         if changed:
             self.dashboard.request_refresh()
+        if not self._followers and self.dashboard.reference is None and self._timer is not None:
+            self._timer.pause()  # every run ended: nothing more to read until ``g``
 
     def on_dashboard_ghost_requested(self, event: Dashboard.GhostRequested) -> None:
         primary = next(iter(self.infos.values()), None)
@@ -101,6 +99,7 @@ class RunDashboardScreen(Screen[None]):
         if ghost is None:
             self.notify(message, severity="warning")
             return
-        self._ghost = ghost
-        event.dashboard.set_run(GHOST_ID, ghost.label, {}, ghost=True)
+        event.dashboard.follow_reference(ghost)
         self.notify(message, timeout=4)
+        if self._timer is not None:
+            self._timer.resume()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from subprocess import Popen
 
@@ -43,6 +44,7 @@ STALE_HEARTBEAT_S = 3.0  # an active run silent this long is checked for a dead 
 RIGHT_ALIGNED = ("time", "loss")
 REFRESH_GROUP = "runs-refresh"
 STOP_GROUP = "runs-stop"
+FORGET_GROUP = "runs-forget"
 EMPTY_TEXT = (
     "No runs yet. Run an exercise with ctrl+r: its curves are kept here, and a run "
     "keeps going when you quit or lose your SSH connection."
@@ -212,6 +214,17 @@ class RunsScreen(Screen[None]):
                 info = worker.result
                 self.notify(f"Run #{run_id} stopped ({info.status if info else 'gone'}).")
             self.refresh_runs()
+        elif worker.group == FORGET_GROUP and event.state in (WorkerState.SUCCESS,
+                                                              WorkerState.ERROR):
+            run_id = int(worker.name)
+            if event.state == WorkerState.ERROR:  # a locked or read-only store: say it
+                self.notify(f"Could not forget run #{run_id}: {worker.error}", severity="error")
+            elif not worker.result:
+                self.notify(f"Run #{run_id} is still going: stop it first.")
+            else:
+                self.marked.discard(run_id)
+                self.notify(f"Run #{run_id} forgotten.")
+                self.refresh_runs()
 
     def _show(self, rows: list[RunRow]) -> None:
         self.polls += 1
@@ -320,11 +333,7 @@ class RunsScreen(Screen[None]):
         if info is None:
             return
         run_ids = sorted(self.marked) if self.marked else [info.id]
-        opener = getattr(self.app, "open_run_dashboard", None)
-        if opener is None:
-            self.notify("Run dashboards are not available in this version.", severity="warning")
-            return
-        opener(run_ids)
+        self.app.open_run_dashboard(run_ids)  # type: ignore[attr-defined]
 
     def action_mark(self) -> None:
         info = self._highlighted_run()
@@ -345,33 +354,26 @@ class RunsScreen(Screen[None]):
         if info.id in self._stopping:
             self.notify(f"Run #{info.id} is being stopped.")
             return
+        self._confirm(f"Stop run #{info.id} ({info.exercise})?\n\nIt is recorded as cancelled; "
+                      "its curves so far are kept.", "Stop", "Keep going",
+                      lambda: self._stop(info.id))
 
-        def answered(stop: bool | None) -> None:
-            if stop:
-                self._stop(info.id)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Stop run #{info.id} ({info.exercise})?\n\nIt is recorded as cancelled; its "
-                "curves so far are kept.",
-                confirm="Stop",
-                cancel="Keep going",
-            ),
-            answered,
-        )
+    def _confirm(self, question: str, confirm: str, cancel: str, then: Callable[[], None]
+                 ) -> None:
+        """Ask ``question``; call ``then`` if the learner confirms."""
+        self.app.push_screen(ConfirmScreen(question, confirm=confirm, cancel=cancel),
+                             lambda yes: then() if yes else None)
 
     def _stop(self, run_id: int) -> None:
         store = self.context.store
         assert store is not None
         self._stopping.add(run_id)
         self._redraw()
-        self.run_worker(
-            lambda: stop_run(store, run_id),
-            thread=True,
-            group=STOP_GROUP,
-            name=str(run_id),
-            exit_on_error=False,
-        )
+        self._in_thread(STOP_GROUP, run_id, lambda: stop_run(store, run_id))
+
+    def _in_thread(self, group: str, run_id: int, work: Callable[[], object]) -> None:
+        """Run ``work`` for run ``run_id`` in a thread; ``on_worker_state_changed`` reports."""
+        self.run_worker(work, thread=True, group=group, name=str(run_id), exit_on_error=False)
 
     def action_resume(self) -> None:
         info = self._highlighted_run()
@@ -402,35 +404,14 @@ class RunsScreen(Screen[None]):
         if info.active:
             self.notify(f"Run #{info.id} is still going: stop it first.")
             return
-
-        def answered(forget: bool | None) -> None:
-            if forget:
-                self._forget(info.id)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Forget run #{info.id} ({info.exercise}, {info.status})?\n\nIts curves and "
-                "output are deleted.",
-                confirm="Forget",
-                cancel="Keep",
-            ),
-            answered,
-        )
+        self._confirm(f"Forget run #{info.id} ({info.exercise}, {info.status})?\n\nIts curves "
+                      "and output are deleted.", "Forget", "Keep", lambda: self._forget(info.id))
 
     def _forget(self, run_id: int) -> None:
+        """Delete the run and its checkpoint in a thread; said when done (see the worker)."""
         store = self.context.store
         assert store is not None
-        try:
-            forgotten = forget_run(store, run_id)
-        except Exception as exc:  # noqa: BLE001 - a locked or read-only store: say it
-            self.notify(f"Could not forget run #{run_id}: {exc}", severity="error")
-            return
-        if not forgotten:
-            self.notify(f"Run #{run_id} is still going: stop it first.")
-            return
-        self.marked.discard(run_id)
-        self.notify(f"Run #{run_id} forgotten.")
-        self.refresh_runs()
+        self._in_thread(FORGET_GROUP, run_id, lambda: forget_run(store, run_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,8 +3,9 @@ legends with the latest values, a diagnosis line and the last lines of output.
 
 Keys: ``s`` smoothing, ``l`` log-y, ``g`` reference curves, ``[``/``]`` metric group,
 ``o`` output lines. The data lives in :class:`~homl_tui.ui.dashboard.model.DashboardModel`;
-this widget only draws it. Charts are cached on size, data version and view settings,
-so refreshing without a change redraws only the (cheap) header.
+this widget draws it, and grows the reference curve from the run it follows
+(:meth:`Dashboard.follow_reference`). Charts are cached on size, data version and view
+settings, so refreshing without a change redraws only the (cheap) header.
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from textual.widget import Widget
 from homl_tui.ui.dashboard.model import CurveView, DashboardModel
 from homl_tui.ui.dashboard.smoothing import SMOOTHING_LEVELS
 from homl_tui.ui.dashboard.status import RunStatus
+from homl_tui.ui.render import fit
 from homl_tui.ui.render.charts import CurveStyle, line_chart, series_color
 from homl_tui.ui.render.downsample import Point, as_float
 
 if TYPE_CHECKING:
     from homl_tui.runtime.batch import Batch
     from homl_tui.runtime.events import Event
+    from homl_tui.ui.ghost import Ghost
 
+GHOST_ID = "reference"  # the model's run id for the reference curve
 EMPTY = (
     "No metrics yet. Code that calls report.metric(step=..., loss=...) "
     "draws its curves here while it runs."
@@ -69,10 +73,6 @@ def _value(value: float | None) -> str:
     if value is None:
         return "—"
     return f"{value:.4g}" if math.isfinite(value) else ("NaN" if math.isnan(value) else "inf")
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 def _state_style(status: RunStatus) -> str:
@@ -169,7 +169,8 @@ class Dashboard(Widget, can_focus=True):
     class GhostRequested(Message):
         """The learner asked for the reference solution's curves.
 
-        Answer with ``dashboard.set_run(run_id, label, metrics, ghost=True)``.
+        Answer with ``dashboard.follow_reference(ghost)`` (or, with the curves at hand,
+        ``dashboard.set_run(run_id, label, metrics, ghost=True)``).
         """
 
         def __init__(self, dashboard: Dashboard, metrics: tuple[str, ...]) -> None:
@@ -190,6 +191,7 @@ class Dashboard(Widget, can_focus=True):
         self.show_logs = True
         self.selected = 0
         self.ghost_asked = False
+        self.reference: Ghost | None = None  # the reference run followed, until it ends
         self.chart_renders = 0  # how many times the charts were drawn (not taken from cache)
         self._cache: tuple[tuple[object, ...], list[Text]] | None = None
         self._drawn_at = 0.0
@@ -252,6 +254,38 @@ class Dashboard(Widget, can_focus=True):
         if self.model.remove_run(run_id):
             self.refresh()
 
+    def extend_run(self, run_id: str, rows: Iterable[tuple[int, str, float]]) -> bool:
+        """Append a recorded run's new (step, name, value) rows to its curves (an overlay or
+        the reference); True if any. Its own overlays (``run/name`` rows) are left out."""
+        return self.model.extend(run_id, [row for row in rows if "/" not in row[1]])
+
+    def follow_reference(self, ghost: Ghost) -> None:
+        """Show the reference run ``ghost``; :meth:`poll_reference` grows its curve."""
+        self.reference = ghost
+        self.set_run(GHOST_ID, ghost.label, {}, ghost=True)
+
+    def poll_reference(self) -> bool:
+        """Add what the reference run recorded since the last call; True if its curve grew.
+
+        A store error is skipped (the next call tries again); once the run ended, its
+        curve stays and :attr:`reference` is None.
+        """
+        ghost = self.reference
+        if ghost is None:
+            return False
+        try:
+            rows = ghost.poll()
+        except Exception:  # noqa: BLE001 - a busy or damaged store: try again next call
+            return False
+        if ghost.finished:
+            self.reference = None
+        return self.extend_run(GHOST_ID, rows)
+
+    def drop_reference(self) -> None:
+        """Stop following the reference run and stop showing its curve."""
+        self.reference = None
+        self.remove_run(GHOST_ID)
+
     def begin(self, state: str = "running") -> None:
         """A new run starts: no curves, a fresh header whose clock ticks each second."""
         self.model.begin(time.monotonic(), state)
@@ -306,15 +340,6 @@ class Dashboard(Widget, can_focus=True):
         status.rss_mb, status.gpu_mb = rss, gpu
         return True
 
-    def set_state(self, state: str) -> None:
-        """A state the events do not tell, such as ``lost``."""
-        self.model.status.state = state
-        self.refresh()
-
-    def warnings(self) -> list[str]:
-        """The diagnosis notes: NaN/inf values, a loss that keeps climbing."""
-        return self.model.diagnoses()
-
     def _tick_clock(self) -> None:
         if self.model.status.running:
             self.refresh()
@@ -358,7 +383,7 @@ class Dashboard(Widget, can_focus=True):
         if self.show_logs:
             for stream, line in status.last_lines(LOG_SHOWN):
                 style = "dim red" if stream == "stderr" else "dim"
-                tail.append(Text(_cut(f"› {line}", width), style))
+                tail.append(Text(fit(f"› {line}", width), style))
         if self.has_focus and height > len(head) + len(tail) + 2:
             tail.append(self._keys(width))
         if self.model.empty:

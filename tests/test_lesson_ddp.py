@@ -1,9 +1,10 @@
 """The scaling/ddp check against torchrun's rare exit-time abort of a finished rank.
 
 Gloo can abort a rank with "terminate called without an active exception" as it exits, after
-its work is saved (seen about once in a hundred launches on a loaded machine). The check runs
-such a launch once more. These tests make rank 1 abort that way on purpose, with the real
-torchrun and the learner's file in a real workspace.
+its work is saved (seen in CI on a loaded machine). The check's ranks leave with os._exit once
+train_worker returns, past that teardown; a launch the abort still spoils is run once more.
+These tests make rank 1 abort that way on purpose, inside train_worker, with the real torchrun
+and the learner's file in a real workspace.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
-"""Check train_worker by running the learner's file under torchrun, as the Run button does.
+"""Check train_worker by running it under torchrun, as the Run button does.
 
-The check starts `python -m torch.distributed.run --standalone --nproc_per_node=2 FILE OUT 2`
-(2 CPU processes, gloo backend, 2 epochs), with the event stream of the workers sent to a
-temporary file. Then it verifies:
+The check starts `python -m torch.distributed.run --standalone --nproc_per_node=2 RANK_MAIN OUT
+2` (2 CPU processes, gloo backend, 2 epochs), with the event stream of the workers sent to a
+temporary file. RANK_MAIN imports the learner's file and calls train_worker(OUT, 2), as the
+file's own __main__ block does in a worker. Then it verifies:
 - each rank saved its final state_dict to OUT/rank{r}.pt, and the two ranks agree;
 - the weights equal those of ONE process trained by plain SGD on the same global batches
   (the union of the ranks' DistributedSampler shards, reshuffled with set_epoch), which the
@@ -12,8 +13,9 @@ Tolerance 1e-4 (gloo sums float32 gradients in another order than a single proce
 reference solution matches it exactly here). When the weights do not match, the check compares
 them with the usual mistakes (no set_epoch, loss divided by the world size) to name them.
 On this 2-core machine the torchrun launch takes 8 to 12 s (three Python processes import
-torch); the rest of the check takes well under a second. A launch that a rank's exit-time abort
-spoils (see _EXIT_RACE) is run once more.
+torch); the rest of the check takes well under a second. A rank leaves with os._exit once
+train_worker returns, past the exit race of _EXIT_RACE; a launch that the race still spoils is
+run once more.
 """
 
 import json
@@ -35,15 +37,16 @@ NPROC, EPOCHS, TIMEOUT_S, TOL = 2, 2, 75, 1e-4
 
 
 # What the C++ runtime prints when a process exits while one of its threads still runs. Gloo
-# can do that in a rank that finishes first, after its work is saved, about once in a hundred
-# launches on a loaded machine (seen with torch 2.13 on CPU): it is not the learner's doing.
+# can do that in a rank that finishes first, after its work is saved (seen with torch 2.13 on
+# CPU, from about 1 launch in 100 to several in 100 on a loaded machine): not the learner's
+# doing. torchrun then stops the other rank, which may not have saved its work yet.
 _EXIT_RACE = "terminate called without an active exception"
 
 
 def _launch(path, out):
     finished = _launch_once(path, out)
     if finished.returncode != 0 and _EXIT_RACE in (finished.stderr or ""):
-        for leftover in Path(out).iterdir():
+        for leftover in Path(out).iterdir():  # _launch_once writes rank_main.py again
             shutil.rmtree(leftover) if leftover.is_dir() else leftover.unlink()
         finished = _launch_once(path, out)
         if finished.returncode != 0 and _EXIT_RACE in (finished.stderr or ""):
@@ -53,14 +56,34 @@ def _launch(path, out):
     return finished
 
 
+# Each rank runs this instead of the learner's __main__ block: it calls train_worker exactly
+# as that block does, then leaves with os._exit, past the C++ teardown where gloo's exit
+# race lives (see _EXIT_RACE). What a rank does is all in train_worker, which is checked.
+_RANK_MAIN = """\
+import importlib.util, os, sys
+sys.path.insert(0, os.path.dirname({path!r}))
+spec = importlib.util.spec_from_file_location("learner_ddp", {path!r})
+learner = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(learner)
+learner.train_worker(sys.argv[1], int(sys.argv[2]))
+from homl_tui import report
+report.flush()
+sys.stdout.flush()
+sys.stderr.flush()
+os._exit(0)
+"""
+
+
 def _launch_once(path, out):
+    rank_main = Path(out) / "rank_main.py"
+    rank_main.write_text(_RANK_MAIN.format(path=str(Path(path).resolve())), encoding="utf-8")
     env = dict(os.environ)
     env.pop("HOML_TUI_EVENTS_FD", None)
     for var in ("RANK", "WORLD_SIZE", "LOCAL_RANK", "MASTER_ADDR", "MASTER_PORT"):
         env.pop(var, None)
     env["HOML_TUI_EVENTS_PATH"] = str(Path(out) / "events.jsonl")
     command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
-               f"--nproc_per_node={NPROC}", str(path), str(out), str(EPOCHS)]
+               f"--nproc_per_node={NPROC}", str(rank_main), str(out), str(EPOCHS)]
     try:
         return subprocess.run(command, env=env, cwd=str(Path(path).parent), timeout=TIMEOUT_S,
                               capture_output=True, text=True, check=False)
